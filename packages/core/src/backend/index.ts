@@ -1,0 +1,2 @@
+export * from './select-backend.js';
+export * from './wasm-transpose-fix.js';

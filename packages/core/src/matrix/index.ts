@@ -1,0 +1,4 @@
+export * from './matrix.js';
+export * from './validate.js';
+export * from './multiply.js';
+export * from './elementwise.js';
