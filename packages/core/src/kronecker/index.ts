@@ -1,1 +1,1 @@
-export {};
+export * from './kronecker-term.js';
