@@ -59,6 +59,17 @@ export interface GradientResult {
   gradients: tf.Tensor2D[];
   /** Per-layer curvature data, present when capture options were given. */
   captures?: LayerBatch[];
+  /**
+   * With capture: the batch rows used for the Fisher, in capture order (row i of every
+   * `captures[l].a` / `.g` is batch row `fisherRows[i]`). Optional; for diagnostics and tests.
+   */
+  fisherRows?: number[];
+  /**
+   * With capture: the targets the Fisher rows' `g_i` were computed with (m × d_out, Float64 copy of
+   * the float32 values): sampled from the model for `fisher: 'sampled'`, observed for `'empirical'`.
+   * Optional; lets a caller recompute `g_i` independently.
+   */
+  fisherTargets?: Matrix;
 }
 
 /**
