@@ -1,0 +1,289 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { createRng, FisherkitError, NonFiniteError, OptionError, ShapeError, type RngState } from '@fisherkit/core';
+import type { CaptureOptions, LayerSpec, TrainableModel } from '@fisherkit/fisher';
+import { assertBlock, assertPlugin } from './assert-plugin.js';
+import type { ApproximationPlugin, BlockState, CurvatureBlock, Optimizer, OptimizerState, StepContext } from './contract.js';
+import { resolveNaturalGradientOptions, type NaturalGradientOptions } from './natural-gradient-options.js';
+import { evaluateSchedule } from './option-checks.js';
+import { arraysToTensors, tensorsToArrays } from './tensor-state.js';
+
+/** The plain-data state of a {@link naturalGradient} optimiser (see `getState`). */
+export interface NaturalGradientState {
+  kind: 'natural-gradient';
+  plugin: string;
+  /** Global steps taken so far (the cadence counter). */
+  step: number;
+  statisticsUpdates: number;
+  inverseUpdates: number;
+  lastNu: number;
+  rng: RngState;
+  /** `[d_a, d_g]` of each layer, or null before the first step. */
+  shapes: [number, number][] | null;
+  /** Momentum buffers, row-major per layer, or null before the first step. */
+  momentum: number[][] | null;
+  /** One state per layer (null for a layer without a block), or null before the first step. */
+  blocks: (BlockState | null)[] | null;
+}
+
+const shapeOf = (l: LayerSpec): [number, number] => [l.inputSize + 1, l.outputSize];
+
+/**
+ * Turns an approximation plug-in into an {@link Optimizer}: the natural-gradient driver of
+ * MATH.md §6. At global step t (a counter owned by the optimiser, advanced on EVERY step):
+ *
+ * 1. if `t mod T_cov = 0`: capture a_i, g_i on a Fisher mini-batch (the first
+ *    `fisherBatchSize` rows of a random permutation; sampled or empirical targets) and update
+ *    every block's statistics with `ρ = min(1 − 1/k, decay)`, k the number of statistics updates
+ *    so far including this one (so ρ = 0 at the first);
+ * 2. if `t mod T_inv = 0`: refresh every block's damped inverse with λ = damping(ctx) (after 1);
+ * 3. `Δ_l = block_l.precondition(DW_l)` (≈ (F̃_l + damping)⁻¹ DW_l);
+ * 4. KL-clip: `ν = min(1, sqrt(κ / (η² Σ_l |⟨DW_l, Δ_l⟩|)))` (ν = 1 if κ is null or the sum is 0);
+ * 5. `v_l ← μ v_l + (ν Δ_l + wd · W_l)`, `W_l ← W_l − η v_l`
+ *    (Nesterov: `W_l ← W_l − η (ν Δ_l + wd · W_l + μ v_l)` with the new v_l).
+ *
+ * Blocks are created lazily from `model.layers` at the first step (`plugin.createBlock`); a
+ * plug-in returning `undefined` for a layer leaves that layer's gradient unpreconditioned.
+ * `getState()` is plain data (numbers, arrays, rng state, block states) so a restored optimiser
+ * continues the same trajectory bit for bit on the cpu backend.
+ *
+ * @example
+ * ```ts
+ * import kfac from '@fisherkit/kfac';
+ * const opt = naturalGradient(kfac, { learningRate: 0.1, damping: 3e-3, tCov: 10, tInv: 10 });
+ * const loss = opt.step(model, x, y, { step: 0, epoch: 0 });
+ * opt.dispose();
+ * ```
+ */
+export function naturalGradient<O extends object>(
+  plugin: ApproximationPlugin<O>,
+  options: NaturalGradientOptions<O> = {},
+): Optimizer {
+  assertPlugin(plugin, 'naturalGradient');
+  const opts = resolveNaturalGradientOptions(options as NaturalGradientOptions<object>);
+  const pluginOptions = { ...plugin.defaults, ...(options.pluginOptions ?? {}) } as O;
+  plugin.validateOptions?.(pluginOptions);
+
+  const rng = createRng(opts.seed);
+  let step = 0;
+  let statisticsUpdates = 0;
+  let inverseUpdates = 0;
+  let lastNu = 1;
+  let lastSum = 0;
+  let layers: LayerSpec[] | null = null;
+  let blocks: (CurvatureBlock | null)[] | null = null;
+  let momentum: tf.Tensor2D[] | null = null;
+  let pendingBlocks: (BlockState | null)[] | null = null;
+  let disposed = false;
+
+  const ensureLayers = (model: TrainableModel): void => {
+    const specs = model.layers;
+    if (layers === null) {
+      if (momentum !== null) checkShapes(momentum.map((m) => m.shape as [number, number]), specs);
+      layers = specs.map((l) => ({ ...l }));
+      if (momentum === null) momentum = layers.map((l) => tf.zeros(shapeOf(l)) as tf.Tensor2D);
+    } else {
+      const same =
+        specs.length === layers.length &&
+        specs.every((l, i) => l.inputSize === layers![i].inputSize && l.outputSize === layers![i].outputSize);
+      if (!same) {
+        throw new ShapeError(
+          `naturalGradient(${plugin.id}): the model's layers (${describeLayers(specs)}) differ from the ones this optimiser ` +
+            `was built for (${describeLayers(layers)}); create a new optimiser for a different model`,
+        );
+      }
+    }
+    if (blocks === null) {
+      blocks = layers.map((layer) => {
+        const block = plugin.createBlock(layer, pluginOptions) as CurvatureBlock | undefined | null;
+        if (block === undefined || block === null) return null;
+        assertBlock(block, plugin.id, layer.name);
+        return block;
+      });
+      if (pendingBlocks !== null) {
+        const states = pendingBlocks;
+        pendingBlocks = null;
+        blocks.forEach((b, l) => {
+          if (b && states[l]) b.setState(states[l]!);
+        });
+      }
+    }
+  };
+
+  const optimizer: Optimizer = {
+    name: `natural-gradient(${plugin.id})`,
+
+    step(model: TrainableModel, x: tf.Tensor2D, y: tf.Tensor2D, context: StepContext): number {
+      if (disposed) throw new FisherkitError('disposed', `naturalGradient(${plugin.id}) was disposed; create a new optimiser`);
+      ensureLayers(model);
+      const bs = blocks!;
+      const t = step;
+      const doStatistics = t % opts.tCov === 0;
+      const doInverse = t % opts.tInv === 0;
+      const rows = x.shape[0];
+      const eta = evaluateSchedule(opts.learningRate, context, 'learningRate', 'naturalGradient');
+      let capture: CaptureOptions | undefined;
+      if (doStatistics) {
+        // A fresh generator per capture keeps the optimiser's own stream free of cached normals,
+        // so getState() never perturbs the trajectory.
+        capture = { fisherBatchSize: Math.min(rows, opts.fisherBatchSize ?? Math.ceil(rows / 4)), fisher: opts.fisher, rng: rng.fork() };
+      }
+      const result = model.computeGradients(x, y, capture);
+      const grads = result.gradients;
+      try {
+        if (grads.length !== bs.length) {
+          throw new ShapeError(`naturalGradient(${plugin.id}): the model returned ${grads.length} gradients for ${bs.length} layers`);
+        }
+        if (doStatistics) {
+          const captures = result.captures;
+          if (!captures || captures.length !== bs.length) {
+            throw new FisherkitError(
+              'capture',
+              `naturalGradient(${plugin.id}): the model returned no curvature captures although capture options were given; ` +
+                'the TrainableModel must fill GradientResult.captures',
+            );
+          }
+          const k = statisticsUpdates + 1;
+          const rho = Math.min(1 - 1 / k, opts.decay);
+          bs.forEach((b, l) => b?.updateStatistics(captures[l], rho));
+          statisticsUpdates = k;
+        }
+        if (doInverse) {
+          if (statisticsUpdates === 0) {
+            throw new FisherkitError('state', `naturalGradient(${plugin.id}): inverse update requested before any statistics`);
+          }
+          const lambda = evaluateSchedule(opts.damping, context, 'damping', 'naturalGradient');
+          bs.forEach((b) => b?.updateInverse({ lambda, pi: opts.pi }));
+          inverseUpdates += 1;
+        }
+        if (inverseUpdates === 0) {
+          throw new FisherkitError(
+            'state',
+            `naturalGradient(${plugin.id}): no inverse is available at step ${t}; restore a state taken after the first step or start from step 0`,
+          );
+        }
+        const weights = model.getWeights();
+        let deltas: tf.Tensor2D[];
+        try {
+          const out = tf.tidy(() => {
+            const pre = bs.map((b, l) => (b ? b.precondition(grads[l]) : grads[l].clone()));
+            const sums = pre.map((d, l) => tf.abs(tf.sum(tf.mul(d, grads[l]))));
+            const total = (tf.addN(sums).dataSync() as Float32Array)[0];
+            if (!Number.isFinite(total)) {
+              throw new NonFiniteError(
+                `naturalGradient(${plugin.id}) step ${t}: the preconditioned gradient is not finite (Σ|⟨DW, Δ⟩| = ${total}); ` +
+                  'raise the damping or lower the learning rate',
+              );
+            }
+            lastSum = total;
+            const nu = opts.klClip === null || total <= 0 ? 1 : Math.min(1, Math.sqrt(opts.klClip / (eta * eta * total)));
+            lastNu = nu;
+            const us = pre.map((d, l) => {
+              const clipped = nu === 1 ? d : tf.mul(d, nu);
+              return opts.weightDecay > 0 ? tf.add(clipped, tf.mul(weights[l], opts.weightDecay)) : clipped;
+            });
+            const vs = us.map((u, l) => (opts.momentum > 0 ? tf.add(tf.mul(momentum![l], opts.momentum), u) : u) as tf.Tensor2D);
+            const ds = vs.map((v, l) => {
+              const dir = opts.nesterov ? tf.add(us[l], tf.mul(v, opts.momentum)) : v;
+              return tf.mul(dir, -eta) as tf.Tensor2D;
+            });
+            return { vs, ds };
+          });
+          tf.dispose(momentum!);
+          momentum = out.vs;
+          deltas = out.ds;
+        } finally {
+          tf.dispose(weights);
+        }
+        model.applyDeltas(deltas);
+        tf.dispose(deltas);
+      } finally {
+        tf.dispose(grads);
+      }
+      step = t + 1;
+      return result.loss;
+    },
+
+    getState(): OptimizerState {
+      const state: NaturalGradientState = {
+        kind: 'natural-gradient',
+        plugin: plugin.id,
+        step,
+        statisticsUpdates,
+        inverseUpdates,
+        lastNu,
+        rng: rng.getState(),
+        shapes: momentum ? momentum.map((m) => [m.shape[0], m.shape[1]] as [number, number]) : null,
+        momentum: momentum ? tensorsToArrays(momentum) : null,
+        blocks: blocks ? blocks.map((b) => (b ? b.getState() : null)) : pendingBlocks,
+      };
+      return state as unknown as OptimizerState;
+    },
+
+    setState(raw: OptimizerState): void {
+      const s = raw as unknown as NaturalGradientState;
+      if (!s || s.kind !== 'natural-gradient') {
+        throw new OptionError(`naturalGradient(${plugin.id}).setState: not a natural-gradient state (kind ${String(s?.kind)})`);
+      }
+      if (s.plugin !== plugin.id) {
+        throw new OptionError(`naturalGradient(${plugin.id}).setState: the state was saved by plug-in "${s.plugin}"; use the same plug-in`);
+      }
+      for (const key of ['step', 'statisticsUpdates', 'inverseUpdates'] as const) {
+        if (!Number.isInteger(s[key]) || s[key] < 0) throw new OptionError(`naturalGradient.setState: ${key} must be a non-negative integer, got ${s[key]}`);
+      }
+      rng.setState(s.rng);
+      step = s.step;
+      statisticsUpdates = s.statisticsUpdates;
+      inverseUpdates = s.inverseUpdates;
+      lastNu = s.lastNu;
+      if (s.shapes) {
+        if (layers) checkShapes(s.shapes, layers);
+        const next = s.momentum ? arraysToTensors(s.momentum, s.shapes, 'momentum buffers') : s.shapes.map((sh) => tf.zeros(sh) as tf.Tensor2D);
+        if (momentum) tf.dispose(momentum);
+        momentum = next;
+      }
+      if (s.blocks) {
+        if (blocks) blocks.forEach((b, l) => b && s.blocks![l] && b.setState(s.blocks![l]!));
+        else pendingBlocks = s.blocks;
+      }
+    },
+
+    diagnostics(): Record<string, number> {
+      const out: Record<string, number> = {
+        steps: step,
+        statisticsUpdates,
+        inverseUpdates,
+        lastNu,
+        lastKlSum: lastSum,
+      };
+      for (const b of blocks ?? []) {
+        if (!b) continue;
+        for (const [k, v] of Object.entries(b.diagnostics())) out[`block.${k}`] = (out[`block.${k}`] ?? 0) + v;
+      }
+      return out;
+    },
+
+    dispose(): void {
+      if (disposed) return;
+      disposed = true;
+      blocks?.forEach((b) => b?.dispose());
+      if (momentum) tf.dispose(momentum);
+      blocks = null;
+      momentum = null;
+    },
+  };
+  return optimizer;
+}
+
+function checkShapes(shapes: readonly (readonly [number, number])[], specs: readonly LayerSpec[]): void {
+  const same = shapes.length === specs.length && shapes.every(([r, c], l) => r === specs[l].inputSize + 1 && c === specs[l].outputSize);
+  if (!same) {
+    throw new ShapeError(
+      `naturalGradient: the saved optimiser state is for layers [d_a, d_g] = ${shapes.map(([r, c]) => `${r}×${c}`).join(', ')} ` +
+        `but the model has ${specs.map((l) => `${l.inputSize + 1}×${l.outputSize}`).join(', ')}; restore it into the same architecture`,
+    );
+  }
+}
+
+function describeLayers(specs: readonly LayerSpec[]): string {
+  return specs.map((l) => `${l.inputSize}→${l.outputSize}`).join(', ');
+}
