@@ -43,13 +43,13 @@ export function adaptSequential(model: tfl.Sequential, options: AdaptSequentialO
   }
   const layers = model.layers;
   if (layers.length === 0) throw new OptionError('the tf.Sequential model has no layers; add Dense layers first');
+  const params = layers.map((layer) => denseParams(layer));
   const inputShape = model.inputs[0]?.shape ?? [];
   if (inputShape.length !== 2) {
     throw new OptionError(
       `the model's input shape is [${inputShape.join(', ')}] but ${SUPPORTED} on flat [batch, features] inputs; flatten the data beforehand`,
     );
   }
-  const params = layers.map((layer) => denseParams(layer));
   for (let l = 1; l < params.length; l++) {
     if (params[l].kernel.shape[0] !== params[l - 1].kernel.shape[1]) {
       throw new OptionError(`layer "${params[l].name}" takes ${params[l].kernel.shape[0]} inputs but the layer before it gives ${params[l - 1].kernel.shape[1]}`);
