@@ -47,7 +47,7 @@ export function adaptSequential(model: tfl.Sequential, options: AdaptSequentialO
   const inputShape = model.inputs[0]?.shape ?? [];
   if (inputShape.length !== 2) {
     throw new OptionError(
-      `the model's input shape is [${inputShape.join(', ')}] but ${SUPPORTED} on flat [batch, features] inputs; flatten the data beforehand`,
+      `the model's input shape is [${inputShape.map(String).join(', ')}] but ${SUPPORTED} on flat [batch, features] inputs; flatten the data beforehand`,
     );
   }
   for (let l = 1; l < params.length; l++) {
