@@ -6,3 +6,7 @@ export * from './natural-gradient-options.js';
 export * from './natural-gradient.js';
 export * from './tensor-state.js';
 export * from './train.js';
+export * from './kronecker-inverse.js';
+export * from './single-term-inverse.js';
+export * from './two-term-inverse-applier.js';
+export * from './kronecker-block.js';

@@ -1,0 +1,111 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { FisherkitError, OptionError, ShapeError } from '@fisherkit/core';
+import type { TrainableModel } from '@fisherkit/fisher';
+import { arraysToTensors, tensorsToArrays, type Optimizer, type OptimizerState, type StepContext } from '@fisherkit/preconditioner';
+
+/** Plain-data state of a first-order optimiser. */
+export interface FirstOrderState {
+  kind: string;
+  /** Steps taken. */
+  step: number;
+  /** `[d_a, d_g]` per layer, or null before the first step. */
+  shapes: [number, number][] | null;
+  /** Named per-layer buffers (e.g. `velocity`, or `m` and `v`), row-major. */
+  buffers: Record<string, number[][]>;
+}
+
+/**
+ * The per-step rule of a first-order method: given the gradients (weight decay already added), the
+ * weights, the buffers and the step number (1-based), returns the new buffers and the deltas
+ * `W ← W + delta`. Runs inside `tf.tidy`.
+ */
+export type FirstOrderRule = (
+  grads: tf.Tensor2D[],
+  buffers: Record<string, tf.Tensor2D[]>,
+  t: number,
+  context: StepContext,
+) => { buffers: Record<string, tf.Tensor2D[]>; deltas: tf.Tensor2D[] };
+
+/**
+ * Shared machinery of the first-order baselines: one gradient pass, coupled weight decay, the
+ * method's rule, buffers owned by the optimiser, plain-data state.
+ */
+export function firstOrderOptimizer(
+  name: string,
+  bufferNames: readonly string[],
+  weightDecay: number,
+  rule: FirstOrderRule,
+): Optimizer {
+  let step = 0;
+  let shapes: [number, number][] | null = null;
+  let buffers: Record<string, tf.Tensor2D[]> | null = null;
+  let disposed = false;
+
+  const init = (s: [number, number][], saved?: Record<string, number[][]>): void => {
+    const next: Record<string, tf.Tensor2D[]> = {};
+    for (const b of bufferNames) {
+      next[b] = saved ? arraysToTensors(saved[b], s, `${name} ${b} buffers`) : s.map((sh) => tf.zeros(sh) as tf.Tensor2D);
+    }
+    if (buffers) Object.values(buffers).forEach((ts) => tf.dispose(ts));
+    buffers = next;
+    shapes = s;
+  };
+
+  return {
+    name,
+    step(model: TrainableModel, x: tf.Tensor2D, y: tf.Tensor2D, context: StepContext): number {
+      if (disposed) throw new FisherkitError('disposed', `${name} was disposed; create a new optimiser`);
+      const modelShapes = model.layers.map((l) => [l.inputSize + 1, l.outputSize] as [number, number]);
+      if (shapes === null) init(modelShapes);
+      else if (modelShapes.length !== shapes.length || modelShapes.some(([r, c], l) => r !== shapes![l][0] || c !== shapes![l][1])) {
+        throw new ShapeError(`${name}: the model's layer shapes differ from the ones this optimiser holds state for; use a new optimiser`);
+      }
+      const { loss, gradients } = model.computeGradients(x, y);
+      const weights = weightDecay > 0 ? model.getWeights() : [];
+      try {
+        const t = step + 1;
+        const out = tf.tidy(() => {
+          const g = gradients.map((gr, l) => (weightDecay > 0 ? (tf.add(gr, tf.mul(weights[l], weightDecay)) as tf.Tensor2D) : gr));
+          return rule(g, buffers!, t, context);
+        });
+        Object.values(buffers!).forEach((ts) => tf.dispose(ts));
+        buffers = out.buffers;
+        try {
+          model.applyDeltas(out.deltas);
+        } finally {
+          tf.dispose(out.deltas);
+        }
+        step = t;
+      } finally {
+        tf.dispose(gradients);
+        tf.dispose(weights);
+      }
+      return loss;
+    },
+    getState(): OptimizerState {
+      const state: FirstOrderState = {
+        kind: name,
+        step,
+        shapes: shapes ? shapes.map(([r, c]) => [r, c]) : null,
+        buffers: buffers ? Object.fromEntries(Object.entries(buffers).map(([k, v]) => [k, tensorsToArrays(v)])) : {},
+      };
+      return state as unknown as OptimizerState;
+    },
+    setState(raw: OptimizerState): void {
+      const s = raw as unknown as FirstOrderState;
+      if (!s || s.kind !== name) throw new OptionError(`${name}.setState: the state was saved by "${String(s?.kind)}"; restore it into the same method`);
+      if (!Number.isInteger(s.step) || s.step < 0) throw new OptionError(`${name}.setState: step must be a non-negative integer, got ${s.step}`);
+      if (s.shapes) init(s.shapes, s.buffers);
+      step = s.step;
+    },
+    diagnostics(): Record<string, number> {
+      return { steps: step };
+    },
+    dispose(): void {
+      if (disposed) return;
+      disposed = true;
+      if (buffers) Object.values(buffers).forEach((ts) => tf.dispose(ts));
+      buffers = null;
+    },
+  };
+}
