@@ -10,3 +10,4 @@ export * from './kronecker-inverse.js';
 export * from './single-term-inverse.js';
 export * from './two-term-inverse-applier.js';
 export * from './kronecker-block.js';
+export * from './kronecker-plugin-options.js';
