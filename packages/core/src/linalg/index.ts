@@ -1,1 +1,7 @@
-export {};
+export * from './cholesky.js';
+export * from './triangular-solve.js';
+export * from './spd-solve.js';
+export * from './spd-inverse.js';
+export * from './symmetric-eigen.js';
+export * from './generalized-symmetric-eigen.js';
+export * from './inverse-sqrt-spd.js';
