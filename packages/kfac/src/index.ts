@@ -1,0 +1,3 @@
+export * from './kfac.js';
+export * from './kfac-block.js';
+export { default } from './kfac.js';
