@@ -16,3 +16,4 @@ export * from './fisher-kronecker-inner.js';
 export * from './kronecker-sum-norm-squared.js';
 export * from './relative-fisher-error.js';
 export * from './fisher-eigenvalues.js';
+export * from './two-term-inverse.js';

@@ -1,0 +1,19 @@
+import { Command, CommanderError } from 'commander';
+import { registerApprox } from './commands/approx.js';
+
+const program = new Command('fisherkit')
+  .description('Natural-gradient benchmarks: KFAC and the KPSVD family of Fisher approximations (Koroko et al., 2023)')
+  .exitOverride()
+  .configureOutput({ writeErr: (s) => process.stderr.write(s.trim().split('\n')[0] + '\n') });
+
+registerApprox(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof CommanderError) {
+    process.exitCode = err.exitCode === 0 ? 0 : 2;
+  } else {
+    throw err;
+  }
+}

@@ -1,0 +1,2 @@
+export * from './deflation.js';
+export { default } from './deflation.js';

@@ -1,0 +1,2 @@
+export * from './kfac-corrected.js';
+export { default } from './kfac-corrected.js';

@@ -1,0 +1,2 @@
+export * from './kpsvd.js';
+export { default } from './kpsvd.js';

@@ -1,0 +1,2 @@
+export * from './lanczos.js';
+export { default } from './lanczos.js';
