@@ -1,0 +1,128 @@
+import { describe, expect, it } from 'vitest';
+import { EigenvalueDecomposition, Matrix as MlMatrix } from 'ml-matrix';
+import { NonFiniteError, ShapeError } from '../errors.js';
+import { fromRows, toRows, zeros } from '../matrix/matrix.js';
+import { matmulTransB } from '../matrix/multiply.js';
+import { createRng } from '../random/rng.js';
+import { symmetricEigen } from './symmetric-eigen.js';
+import {
+  eigenResidual,
+  exactSymmetric,
+  gaussian,
+  orthogonalityError,
+  randomSpd,
+  randomSymmetric,
+  relativeError,
+  withSpectrum,
+} from './testing.js';
+
+function expectAscending(values: Float64Array): void {
+  for (let k = 1; k < values.length; k++) expect(values[k]).toBeGreaterThanOrEqual(values[k - 1]);
+}
+
+describe('symmetricEigen', () => {
+  it.each([1, 2, 3, 10, 50, 200, 500])('decomposes a random SPD matrix of size %i to 1e-10', (n) => {
+    const a = randomSpd(n, 900 + n);
+    const { values, vectors } = symmetricEigen(a);
+    expect(values.length).toBe(n);
+    expectAscending(values);
+    expect(eigenResidual(a, values, vectors)).toBeLessThan(1e-10);
+    expect(orthogonalityError(vectors)).toBeLessThan(1e-10);
+    expect(values[0]).toBeGreaterThan(0);
+  });
+
+  it.each([3, 17, 64])('decomposes a random indefinite symmetric matrix (n = %i)', (n) => {
+    const a = randomSymmetric(n, n);
+    const { values, vectors } = symmetricEigen(a);
+    expectAscending(values);
+    expect(eigenResidual(a, values, vectors)).toBeLessThan(1e-10);
+    expect(orthogonalityError(vectors)).toBeLessThan(1e-10);
+  });
+
+  it('agrees with ml-matrix on eigenvalues', () => {
+    for (const n of [5, 40]) {
+      const a = randomSymmetric(n, 1234 + n);
+      const ref = new EigenvalueDecomposition(new MlMatrix(toRows(a)), { assumeSymmetric: true }).realEigenvalues
+        .slice()
+        .sort((x, y) => x - y);
+      const { values } = symmetricEigen(a);
+      const scale = Math.max(...ref.map(Math.abs));
+      for (let k = 0; k < n; k++) expect(Math.abs(values[k] - ref[k])).toBeLessThan(1e-12 * scale);
+    }
+  });
+
+  it('recovers exact zero eigenvalues of a PSD matrix X Xᵀ (X 10 × 3)', () => {
+    const x = gaussian(createRng(5), 10, 3);
+    const a = exactSymmetric(matmulTransB(x, x));
+    const { values, vectors } = symmetricEigen(a);
+    const top = values[9];
+    for (let k = 0; k < 7; k++) expect(Math.abs(values[k])).toBeLessThan(1e-14 * top);
+    for (let k = 7; k < 10; k++) expect(values[k]).toBeGreaterThan(1e-3 * top);
+    expect(eigenResidual(a, values, vectors)).toBeLessThan(1e-12);
+    expect(orthogonalityError(vectors)).toBeLessThan(1e-12);
+    // Reconstruction V Λ Vᵀ = A.
+    const vl = zeros(10, 10);
+    for (let i = 0; i < 10; i++) for (let k = 0; k < 10; k++) vl.data[i * 10 + k] = vectors.data[i * 10 + k] * values[k];
+    expect(relativeError(matmulTransB(vl, vectors), a)).toBeLessThan(1e-12);
+  });
+
+  it('handles repeated eigenvalues Q diag(1, 1, 1, 2, 2, 5) Qᵀ', () => {
+    const spectrum = [1, 1, 1, 2, 2, 5];
+    const a = withSpectrum(spectrum, 21);
+    const { values, vectors } = symmetricEigen(a);
+    for (let k = 0; k < 6; k++) expect(values[k]).toBeCloseTo(spectrum[k], 13);
+    expect(eigenResidual(a, values, vectors)).toBeLessThan(1e-13);
+    expect(orthogonalityError(vectors)).toBeLessThan(1e-13);
+  });
+
+  it('handles a diagonal matrix, the zero matrix and an already tridiagonal matrix', () => {
+    const d = symmetricEigen(fromRows([[3, 0, 0], [0, -1, 0], [0, 0, 2]]));
+    expect(Array.from(d.values)).toEqual([-1, 2, 3]);
+    expect(orthogonalityError(d.vectors)).toBe(0);
+    const z = symmetricEigen(zeros(4, 4));
+    expect(Array.from(z.values)).toEqual([0, 0, 0, 0]);
+    expect(orthogonalityError(z.vectors)).toBe(0);
+    // tridiag(1, 2, 1) of order 6 has eigenvalues 2 − 2 cos(kπ/7).
+    const t = zeros(6, 6);
+    for (let i = 0; i < 6; i++) {
+      t.data[i * 6 + i] = 2;
+      if (i < 5) {
+        t.data[i * 6 + i + 1] = 1;
+        t.data[(i + 1) * 6 + i] = 1;
+      }
+    }
+    const tri = symmetricEigen(t);
+    for (let k = 1; k <= 6; k++) expect(tri.values[k - 1]).toBeCloseTo(2 - 2 * Math.cos((k * Math.PI) / 7), 14);
+    expect(eigenResidual(t, tri.values, tri.vectors)).toBeLessThan(1e-14);
+  });
+
+  it('matches the closed forms for 1 × 1 and 2 × 2', () => {
+    const one = symmetricEigen(fromRows([[-7]]));
+    expect(Array.from(one.values)).toEqual([-7]);
+    expect(Math.abs(one.vectors.data[0])).toBe(1);
+    // [[a, b], [b, c]]: (a + c)/2 ± sqrt(((a − c)/2)² + b²)
+    const [a, b, c] = [2, 3, -1];
+    const two = symmetricEigen(fromRows([[a, b], [b, c]]));
+    const mid = (a + c) / 2;
+    const rad = Math.sqrt(((a - c) / 2) ** 2 + b * b);
+    expect(two.values[0]).toBeCloseTo(mid - rad, 14);
+    expect(two.values[1]).toBeCloseTo(mid + rad, 14);
+    // The top eigenvector is ∝ (b, λ₊ − a).
+    const v = [two.vectors.data[1], two.vectors.data[3]];
+    const w = [b, mid + rad - a];
+    const cos = (v[0] * w[0] + v[1] * w[1]) / Math.hypot(w[0], w[1]);
+    expect(Math.abs(cos)).toBeCloseTo(1, 14);
+  });
+
+  it('returns an empty decomposition for a 0 × 0 matrix', () => {
+    const e = symmetricEigen(zeros(0, 0));
+    expect(e.values.length).toBe(0);
+    expect(e.vectors.rows).toBe(0);
+  });
+
+  it('rejects non-square, non-symmetric and non-finite input', () => {
+    expect(() => symmetricEigen(zeros(3, 2))).toThrow(ShapeError);
+    expect(() => symmetricEigen(fromRows([[1, 2], [3, 1]]))).toThrow(/must be symmetric.*\(0, 1\)/);
+    expect(() => symmetricEigen(fromRows([[1, NaN], [NaN, 1]]))).toThrow(NonFiniteError);
+  });
+});
