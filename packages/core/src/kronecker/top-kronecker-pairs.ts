@@ -95,7 +95,10 @@ export function topKroneckerPairs(op: KroneckerOperator, k: number, options: Top
     throw new OptionError(`topKroneckerPairs: k must be an integer in [1, min(d_a², d_g²) = ${dims}], got ${String(k)}`);
   }
   const tol = positiveOption(options.tol, 1e-8, 'topKroneckerPairs tol');
-  const krylovSize = integerOption(options.krylovSize, Math.min(Math.max(2 * k + 8, 20), dims), k + 1, 'topKroneckerPairs krylovSize');
+  const krylovSize =
+    options.krylovSize === undefined
+      ? Math.max(2 * k + 8, 20)
+      : integerOption(options.krylovSize, 0, k + 1, 'topKroneckerPairs krylovSize');
   const maxRestarts = integerOption(options.maxRestarts, 50, 0, 'topKroneckerPairs maxRestarts');
   const references = options.references ?? [];
   if (!Array.isArray(references)) throw new ShapeError('topKroneckerPairs references must be an array of Kronecker terms');
