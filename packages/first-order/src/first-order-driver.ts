@@ -27,8 +27,15 @@ export type FirstOrderRule = (
 ) => { buffers: Record<string, tf.Tensor2D[]>; deltas: tf.Tensor2D[] };
 
 /**
- * Shared machinery of the first-order baselines: one gradient pass, coupled weight decay, the
- * method's rule, buffers owned by the optimiser, plain-data state.
+ * Shared machinery of the first-order baselines: one gradient pass, coupled weight decay
+ * `g = DW + wd · W`, the method's rule, buffers owned by the optimiser (zeros at the first step),
+ * plain-data state.
+ *
+ * @example
+ * ```ts
+ * // plain gradient descent, W ← W − 0.1 · g
+ * const gd = firstOrderOptimizer('gd', [], 0, (grads) => ({ buffers: {}, deltas: grads.map((g) => tf.mul(g, -0.1) as tf.Tensor2D) }));
+ * ```
  */
 export function firstOrderOptimizer(
   name: string,

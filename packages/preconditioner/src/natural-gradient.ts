@@ -165,7 +165,10 @@ export function naturalGradient<O extends object>(
         let deltas: tf.Tensor2D[];
         try {
           const out = tf.tidy(() => {
-            const pre = bs.map((b, l) => (b ? b.precondition(grads[l]) : grads[l].clone()));
+            const pre = bs.map((b, l) => {
+              const d = b ? b.precondition(grads[l]) : grads[l];
+              return d === grads[l] ? d.clone() : d; // never alias the gradients, which are disposed below
+            });
             const sums = pre.map((d, l) => tf.abs(tf.sum(tf.mul(d, grads[l]))));
             const total = (tf.addN(sums).dataSync() as Float32Array)[0];
             if (!Number.isFinite(total)) {

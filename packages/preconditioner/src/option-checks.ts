@@ -133,7 +133,16 @@ export function checkBoolean(value: unknown, name: string, what: string): void {
   if (typeof value !== 'boolean') throw new OptionError(`${what}: ${name} must be true or false, got ${describe(value)}`);
 }
 
-/** A short description of a value for error messages. */
+/**
+ * A short description of a value for error messages: strings quoted, objects, arrays and functions
+ * named by kind, everything else as `String(value)`.
+ *
+ * @example
+ * ```ts
+ * describe('x'); // '"x"'
+ * describe([1]); // 'an array'
+ * ```
+ */
 export function describe(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'function') return 'a function';
