@@ -110,7 +110,14 @@ function readMatrix(t: tf.Tensor2D): Matrix {
   return fromData(t.shape[0], t.shape[1], Float64Array.from(t.dataSync()));
 }
 
-/** Reads a scalar tensor and disposes it. */
+/**
+ * Reads a scalar tensor into a number and disposes it.
+ *
+ * @example
+ * ```ts
+ * const loss = readScalar(tf.tidy(() => batchLoss('mse', s, y)));
+ * ```
+ */
 export function readScalar(t: tf.Tensor): number {
   const value = t.dataSync()[0];
   t.dispose();

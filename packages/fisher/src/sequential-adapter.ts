@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import * as tfl from '@tensorflow/tfjs-layers';
+import type * as tfl from '@tensorflow/tfjs-layers';
 import { OptionError } from '@fisherkit/core';
 import { ACTIVATIONS } from './activation.js';
 import type { DenseLayerParams } from './dense-layer-params.js';
@@ -38,7 +38,8 @@ const SUPPORTED = 'fisherkit trains stacks of Dense layers with a bias and a rel
  * ```
  */
 export function adaptSequential(model: tfl.Sequential, options: AdaptSequentialOptions): TrainableModel {
-  if (!(model instanceof tfl.Sequential)) {
+  // duck-typed, so a model built by another copy of tfjs-layers (e.g. bundled with tfjs-node) works
+  if (model == null || typeof model.getClassName !== 'function' || model.getClassName() !== 'Sequential' || !Array.isArray(model.layers)) {
     throw new OptionError('adaptSequential needs a tf.Sequential model (tf.sequential({ layers: [...] })) made of Dense layers');
   }
   const layers = model.layers;
