@@ -89,22 +89,26 @@ class RotationBatch {
 
   /**
    * Applies every recorded sweep to the columns of row-major `v`, then empties the batch.
-   * Four rows at a time: the running entry of a sweep is a serial dependency, so four
+   * Eight rows at a time: the running entry of a sweep is a serial dependency, so eight
    * independent chains keep the floating-point units busy and share each `(c, s)` load.
    */
   flush(v: Float64Array, n: number): void {
     let row = 0;
-    for (; row + 3 < n; row += 4) this.applyToFourRows(v, row * n, n);
+    for (; row + 7 < n; row += 8) this.applyToEightRows(v, row * n, n);
     for (; row < n; row++) this.applyToRow(v, row * n);
     this.count = 0;
     this.sweeps = 0;
   }
 
-  private applyToFourRows(v: Float64Array, b0: number, n: number): void {
+  private applyToEightRows(v: Float64Array, b0: number, n: number): void {
     const { c, s, lo, hi, sweeps } = this;
     const b1 = b0 + n;
     const b2 = b1 + n;
     const b3 = b2 + n;
+    const b4 = b3 + n;
+    const b5 = b4 + n;
+    const b6 = b5 + n;
+    const b7 = b6 + n;
     let k = 0;
     for (let t = 0; t < sweeps; t++) {
       const l = lo[t];
@@ -113,27 +117,48 @@ class RotationBatch {
       let x1 = v[b1 + m];
       let x2 = v[b2 + m];
       let x3 = v[b3 + m];
+      let x4 = v[b4 + m];
+      let x5 = v[b5 + m];
+      let x6 = v[b6 + m];
+      let x7 = v[b7 + m];
       for (let i = m - 1; i >= l; i--) {
         const ck = c[k];
         const sk = s[k];
         k++;
-        const y0 = v[b0 + i];
-        const y1 = v[b1 + i];
-        const y2 = v[b2 + i];
-        const y3 = v[b3 + i];
-        v[b0 + i + 1] = sk * y0 + ck * x0;
-        x0 = ck * y0 - sk * x0;
-        v[b1 + i + 1] = sk * y1 + ck * x1;
-        x1 = ck * y1 - sk * x1;
-        v[b2 + i + 1] = sk * y2 + ck * x2;
-        x2 = ck * y2 - sk * x2;
-        v[b3 + i + 1] = sk * y3 + ck * x3;
-        x3 = ck * y3 - sk * x3;
+        let y: number;
+        y = v[b0 + i];
+        v[b0 + i + 1] = sk * y + ck * x0;
+        x0 = ck * y - sk * x0;
+        y = v[b1 + i];
+        v[b1 + i + 1] = sk * y + ck * x1;
+        x1 = ck * y - sk * x1;
+        y = v[b2 + i];
+        v[b2 + i + 1] = sk * y + ck * x2;
+        x2 = ck * y - sk * x2;
+        y = v[b3 + i];
+        v[b3 + i + 1] = sk * y + ck * x3;
+        x3 = ck * y - sk * x3;
+        y = v[b4 + i];
+        v[b4 + i + 1] = sk * y + ck * x4;
+        x4 = ck * y - sk * x4;
+        y = v[b5 + i];
+        v[b5 + i + 1] = sk * y + ck * x5;
+        x5 = ck * y - sk * x5;
+        y = v[b6 + i];
+        v[b6 + i + 1] = sk * y + ck * x6;
+        x6 = ck * y - sk * x6;
+        y = v[b7 + i];
+        v[b7 + i + 1] = sk * y + ck * x7;
+        x7 = ck * y - sk * x7;
       }
       v[b0 + l] = x0;
       v[b1 + l] = x1;
       v[b2 + l] = x2;
       v[b3 + l] = x3;
+      v[b4 + l] = x4;
+      v[b5 + l] = x5;
+      v[b6 + l] = x6;
+      v[b7 + l] = x7;
     }
   }
 
