@@ -42,24 +42,28 @@ describe('topKroneckerPairs', () => {
     });
   }
 
-  it('separates close singular values (Fisher-like operators with prescribed spectra)', () => {
+  it('separates close singular values (Fisher-like operators with prescribed, full-rank spectra)', () => {
+    const tail = (start: number, count: number) => Array.from({ length: count }, (_, j) => start * 0.93 ** j);
     const spectra = [
-      [1, 0.999, 0.998, 0.5, 0.4, 0.1],
-      [1, 0.5, 0.499, 0.1, 0.05],
-      [2, 1.9999, 1, 0.99, 0.98, 0.97, 0.5, 0.2],
+      [1, 0.999, 0.998, ...tail(0.9, 25)],
+      [1, 0.5, 0.499, ...tail(0.45, 25)],
+      [2, 1.9999, 1, 0.99, 0.98, 0.97, ...tail(0.96, 22)],
     ];
+    let restarted = 0;
     spectra.forEach((sigmas, t) => {
-      const { r, op } = prescribedOperator(410 + t, 5, 4, sigmas);
+      const { r, op } = prescribedOperator(410 + t, 7, 7, sigmas);
       const ref = denseSvd(r);
       for (const k of [1, 2, 3]) {
         const res = topKroneckerPairs(op, k, { tol: 1e-11 });
         expect(res.converged).toBe(true);
+        if (res.restarts > 0) restarted++;
         res.sigmas.forEach((s, j) => expect(Math.abs(s - sigmas[j])).toBeLessThan(1e-9 * sigmas[0]));
         if (sigmas[k - 1] - sigmas[k] > 1e-3 * sigmas[0]) {
           expect(diffNorm(rearrangedSum(res.terms).data, ref.truncated(k).data)).toBeLessThan(1e-6 * sigmas[0]);
         }
       }
     });
+    expect(restarted).toBeGreaterThan(0);
   });
 
   it('goes beyond a size-2 Krylov space: restarts until the rank-2 pairs converge', () => {
