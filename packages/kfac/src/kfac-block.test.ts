@@ -5,7 +5,7 @@ import { createRng, fromRows, selectBackend, toRows, type Matrix } from '@fisher
 import type { LayerBatch, LayerSpec } from '@fisherkit/fisher';
 import { dampedFactors, tracenormPi, type Damping } from '@fisherkit/preconditioner';
 import { kfac } from './kfac.js';
-import { KfacBlock } from './kfac-block.js';
+import { createKfacBlock, type KfacBlock } from './kfac-block.js';
 
 beforeAll(async () => {
   await selectBackend({ backend: 'cpu' });
@@ -69,7 +69,7 @@ function relError(x: number[], ref: number[]): number {
 describe('KFAC block', () => {
   it.each<Damping['pi']>(['tracenorm', 'one'])('equals the dense solve (Ā ⊗ Ḡ)⁻¹ vec(DW) (π = %s)', (pi) => {
     const batch = randomBatch(12, 3, 4, 1);
-    const block = new KfacBlock(layer(3, 4));
+    const block = createKfacBlock(layer(3, 4));
     block.updateStatistics(batch, 0);
     const damping: Damping = { lambda: 0.05, pi };
     block.updateInverse(damping);
@@ -87,7 +87,7 @@ describe('KFAC block', () => {
     const scaled: LayerBatch = { a: batch.a, g: { ...batch.g, data: batch.g.data.map((v) => v * 10) } };
     const grad = randomGrad(3, 3, 5);
     const out = (['tracenorm', 'one'] as const).map((pi) => {
-      const b = new KfacBlock(layer(2, 3));
+      const b = createKfacBlock(layer(2, 3));
       b.updateStatistics(scaled, 0);
       b.updateInverse({ lambda: 0.1, pi });
       const r = precondition(b, grad);
@@ -107,7 +107,7 @@ describe('KFAC block', () => {
     for (const aj of ar) for (const gk of gr) (a.push(aj), g.push(gk));
     const batch: LayerBatch = { a: fromRows(a), g: fromRows(g) };
     const F = denseFisher(batch);
-    const block = new KfacBlock(layer(2, 3));
+    const block = createKfacBlock(layer(2, 3));
     block.updateStatistics(batch, 0);
     const [{ A, G }] = block.terms();
     const AG = denseKron(rows(A), rows(G)) as unknown as number[][];
@@ -128,11 +128,11 @@ describe('KFAC block', () => {
     const b1 = randomBatch(8, 2, 2, 8);
     const b2 = randomBatch(8, 2, 2, 9);
     const blocks = [b1, b2].map((b) => {
-      const k = new KfacBlock(layer(2, 2));
+      const k = createKfacBlock(layer(2, 2));
       k.updateStatistics(b, 0);
       return k.terms()[0];
     });
-    const block = new KfacBlock(layer(2, 2));
+    const block = createKfacBlock(layer(2, 2));
     block.updateStatistics(b1, 0);
     block.updateStatistics(b2, 0.7);
     const [{ A, G }] = block.terms();
@@ -144,25 +144,25 @@ describe('KFAC block', () => {
   });
 
   it('round-trips its state exactly', () => {
-    const block = new KfacBlock(layer(3, 2));
+    const block = createKfacBlock(layer(3, 2));
     block.updateStatistics(randomBatch(6, 3, 2, 10), 0);
     block.updateStatistics(randomBatch(6, 3, 2, 11), 0.5);
     block.updateInverse({ lambda: 1e-3, pi: 'tracenorm' });
     const state = structuredClone(block.getState());
-    const copy = new KfacBlock(layer(3, 2));
+    const copy = createKfacBlock(layer(3, 2));
     copy.setState(state);
     const grad = randomGrad(4, 2, 12);
     expect(precondition(copy, grad)).toEqual(precondition(block, grad));
     expect(copy.terms()).toEqual(block.terms());
     expect(copy.getState()).toEqual(block.getState());
-    expect(() => new KfacBlock(layer(2, 2)).setState(state)).toThrow(/saved A must be a 3 × 3 matrix/);
+    expect(() => createKfacBlock(layer(2, 2)).setState(state)).toThrow(/saved A_0 must be a 3 × 3 matrix/);
     block.dispose();
     copy.dispose();
   });
 
   it('owns its tensors: replaced inverses and dispose leave nothing behind', () => {
     const before = tf.memory().numTensors;
-    const block = new KfacBlock(layer(3, 2));
+    const block = createKfacBlock(layer(3, 2));
     block.updateStatistics(randomBatch(6, 3, 2, 13), 0);
     for (let i = 0; i < 5; i++) block.updateInverse({ lambda: 1e-2, pi: 'one' });
     expect(tf.memory().numTensors).toBe(before + 2);
@@ -174,7 +174,7 @@ describe('KFAC block', () => {
   });
 
   it('explains misuse', () => {
-    const block = new KfacBlock(layer(3, 2));
+    const block = createKfacBlock(layer(3, 2));
     expect(() => block.updateInverse({ lambda: 1, pi: 'one' })).toThrow(/before any statistics/);
     expect(() => block.precondition(tf.zeros([4, 2]) as tf.Tensor2D)).toThrow(/before updateInverse/);
     expect(() => block.updateStatistics(randomBatch(4, 2, 2, 1), 0)).toThrow(/d_a = 4, d_g = 2/);
@@ -191,6 +191,6 @@ describe('kfac plug-in', () => {
   it('describes itself and rejects plug-in options', () => {
     expect(kfac).toMatchObject({ id: 'kfac', reference: 'Martens & Grosse 2015, ICML', defaults: {} });
     expect(() => kfac.validateOptions!({ damping: 1 } as never)).toThrow(/kfac has no plug-in options/);
-    expect(kfac.createBlock(layer(2, 2), {})).toBeInstanceOf(KfacBlock);
+    expect(typeof kfac.createBlock(layer(2, 2), {}).preconditionExact).toBe("function");
   });
 });

@@ -1,7 +1,7 @@
 import { OptionError } from '@fisherkit/core';
 import type { LayerSpec } from '@fisherkit/fisher';
 import type { ApproximationPlugin } from '@fisherkit/preconditioner';
-import { KfacBlock } from './kfac-block.js';
+import { createKfacBlock, type KfacBlock } from './kfac-block.js';
 
 /** KFAC has no options of its own (damping, π and the cadence belong to the driver). */
 export type KfacOptions = Record<string, never>;
@@ -38,7 +38,7 @@ export const kfac: ApproximationPlugin<KfacOptions> = {
     }
   },
   createBlock(layer: LayerSpec): KfacBlock {
-    return new KfacBlock(layer);
+    return createKfacBlock(layer);
   },
 };
 

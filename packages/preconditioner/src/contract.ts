@@ -30,6 +30,11 @@ export interface CurvatureBlock {
   updateInverse(damping: Damping): void;
   /** `≈ (F̃ + damping)⁻¹ grad` for a `[d_a, d_g]` gradient; returns a new tensor owned by the caller. */
   precondition(grad: tf.Tensor2D): tf.Tensor2D;
+  /**
+   * Optional Float64 twin of {@link CurvatureBlock.precondition} for a `[d_a, d_g]` matrix: the exact
+   * reference used by tests, the conformance suite and `fisherkit approx`.
+   */
+  preconditionExact?(grad: Matrix): Matrix;
   /** The current undamped approximation `F̃ = Σ_k A_k ⊗ G_k`. */
   terms(): KroneckerTerm[];
   /** Counters for the run's diagnostics (e.g. power-iteration counts, capped iterations). */

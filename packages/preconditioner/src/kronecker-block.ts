@@ -52,6 +52,7 @@ export function kroneckerBlock(
   const where = `${method} layer "${layer.name}"`;
   let terms: KroneckerTerm[] | null = null;
   let inverse: KroneckerInverse | null = null;
+  let pi: number | null = null;
   const counters: Record<string, number> = { statisticsUpdates: 0, inverseUpdates: 0 };
 
   const count = (extra: Record<string, number> | undefined): void => {
@@ -89,10 +90,13 @@ export function kroneckerBlock(
     updateInverse(damping: Damping) {
       if (!terms) throw new FisherkitError('state', `${where}: updateInverse called before any statistics`);
       if (terms.length === 1) {
-        replaceInverse(singleTermInverse(terms[0], damping));
+        const next = singleTermInverse(terms[0], damping);
+        pi = next.pi;
+        replaceInverse(next);
       } else {
         const next = twoTermInverse(terms, damping, inverseOptions);
         counters.indefiniteEntries = next.indefiniteEntries;
+        pi = next.pi;
         replaceInverse(next);
       }
       counters.inverseUpdates++;
@@ -110,7 +114,7 @@ export function kroneckerBlock(
       return { ...counters };
     },
     getState(): BlockState {
-      const state: BlockState = { ...counters, terms: (terms ?? []).flatMap((t) => [clone(t.A), clone(t.G)]) };
+      const state: BlockState = { ...counters, pi, terms: (terms ?? []).flatMap((t) => [clone(t.A), clone(t.G)]) };
       for (const [k, v] of Object.entries(inverse?.factors() ?? {})) state[`inverse.${k}`] = clone(v);
       return state;
     },
@@ -146,7 +150,8 @@ export function kroneckerBlock(
       } else {
         replaceInverse(null);
       }
-      for (const [k, v] of Object.entries(state)) if (typeof v === 'number') counters[k] = v;
+      pi = typeof state.pi === 'number' ? state.pi : null;
+      for (const [k, v] of Object.entries(state)) if (typeof v === 'number' && k !== 'pi') counters[k] = v;
     },
     dispose() {
       replaceInverse(null);

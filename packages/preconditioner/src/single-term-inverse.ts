@@ -16,9 +16,9 @@ import { uploadMatrix, type KroneckerInverse } from './kronecker-inverse.js';
  * inv.dispose();
  * ```
  */
-export function singleTermInverse(term: KroneckerTerm, damping: Damping): KroneckerInverse {
+export function singleTermInverse(term: KroneckerTerm, damping: Damping): KroneckerInverse & { pi: number } {
   const damped = dampedFactors(term.A, term.G, damping);
-  return singleTermInverseFromFactors(spdInverse(damped.A), spdInverse(damped.G));
+  return { ...singleTermInverseFromFactors(spdInverse(damped.A), spdInverse(damped.G)), pi: damped.pi };
 }
 
 /**

@@ -33,12 +33,12 @@ export function twoTermInverse(
   terms: readonly KroneckerTerm[],
   damping: Damping,
   options: TwoTermInverseOptions = {},
-): KroneckerInverse & { indefiniteEntries: number } {
+): KroneckerInverse & { indefiniteEntries: number; pi: number } {
   if (terms.length !== 2) throw new ShapeError(`a two-term inverse needs exactly 2 Kronecker terms, got ${terms.length}`);
   const damped = dampedFactors(terms[0].A, terms[0].G, damping);
   const inv = twoTermKroneckerInverse({ A: damped.A, G: damped.G }, terms[1], options);
   const factors = { KA: inv.KA, KG: inv.KG, D: inv.D };
-  return { ...twoTermInverseFromFactors(factors), indefiniteEntries: inv.indefiniteEntries };
+  return { ...twoTermInverseFromFactors(factors), indefiniteEntries: inv.indefiniteEntries, pi: damped.pi };
 }
 
 /**

@@ -80,8 +80,7 @@ export async function computeApprox(options: ApproxOptions): Promise<ApproxOutpu
 }
 
 async function preconditionExact(block: CurvatureBlock, grad: Matrix): Promise<Matrix> {
-  const exact = (block as { preconditionExact?: (g: Matrix) => Matrix }).preconditionExact;
-  if (exact) return exact.call(block, grad);
+  if (block.preconditionExact) return block.preconditionExact(grad);
   const result = tf.tidy(() => block.precondition(tf.tensor2d(Float32Array.from(grad.data), [grad.rows, grad.cols])));
   const data = Float64Array.from(await result.data());
   result.dispose();
