@@ -3,7 +3,7 @@ import type { ApproximationPlugin, CurvatureBlock } from './contract.js';
 
 const KEBAB = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
-const BLOCK_METHODS: Record<keyof Omit<CurvatureBlock, 'layer'>, string> = {
+const BLOCK_METHODS: Record<keyof Omit<CurvatureBlock, 'layer' | 'preconditionExact'>, string> = {
   updateStatistics: '(batch, rho) => void',
   updateInverse: '(damping) => void',
   precondition: '(grad) => tf.Tensor2D',
