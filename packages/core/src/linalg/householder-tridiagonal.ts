@@ -192,55 +192,84 @@ function fusedSweep(
 
 /**
  * Forms `W = Qᵀ = H_{n−3} ⋯ H_0` (row-major n × n) from the stored reflectors by backward
- * accumulation, `W ← W H_k`, two contiguous rows at a time (dot products, then axpys).
+ * accumulation, `W ← W H_k H_{k−1} H_{k−2} H_{k−3}`, four reflectors per pass over the rows:
+ * per row, one pass takes the four dot products `d_a = w·v_a`, the coefficients follow from the
+ * small Gram matrix `v_a·v_b` (`f_k = β_k d_k`, `f_{k−1} = β_{k−1}(d_{k−1} − f_k v_k·v_{k−1})`, …),
+ * and a second pass subtracts `Σ_a f_a v_a` — each row element is loaded twice per four
+ * reflectors instead of twice per reflector.
  * @example `const w = accumulateTransposedQ(householderTridiagonal(work, n))`
  */
 export function accumulateTransposedQ(t: HouseholderTridiagonal): Float64Array {
   const { n, reflectors: a, beta } = t;
   const w = new Float64Array(n * n);
   for (let i = 0; i < n; i++) w[i * n + i] = 1;
-  for (let k = n - 3; k >= 0; k--) {
+  const v0 = new Float64Array(n);
+  const v1 = new Float64Array(n);
+  const v2 = new Float64Array(n);
+  const v3 = new Float64Array(n);
+  const vs = [v0, v1, v2, v3];
+  let k = n - 3;
+  for (; k >= 3; k -= 4) {
+    // Reflectors k, k−1, k−2, k−3 (applied in that order), zero-padded to length n.
+    const b0 = beta[k];
+    const b1 = beta[k - 1];
+    const b2 = beta[k - 2];
+    const b3 = beta[k - 3];
+    if (b0 === 0 && b1 === 0 && b2 === 0 && b3 === 0) continue;
+    for (let q = 0; q < 4; q++) {
+      const vq = vs[q];
+      const kq = k - q;
+      vq.fill(0);
+      if (beta[kq] !== 0) for (let j = kq + 1; j < n; j++) vq[j] = a[kq * n + j];
+    }
+    const start = k - 2; // first column where any of the four is non-zero
+    const g01 = dotFrom(v0, v1, start, n);
+    const g02 = dotFrom(v0, v2, start, n);
+    const g03 = dotFrom(v0, v3, start, n);
+    const g12 = dotFrom(v1, v2, start, n);
+    const g13 = dotFrom(v1, v3, start, n);
+    const g23 = dotFrom(v2, v3, start, n);
+    for (let r = start; r < n; r++) {
+      const rr = r * n;
+      let d0 = 0;
+      let d1 = 0;
+      let d2 = 0;
+      let d3 = 0;
+      for (let j = start; j < n; j++) {
+        const x = w[rr + j];
+        d0 += x * v0[j];
+        d1 += x * v1[j];
+        d2 += x * v2[j];
+        d3 += x * v3[j];
+      }
+      const f0 = b0 * d0;
+      const f1 = b1 * (d1 - f0 * g01);
+      const f2 = b2 * (d2 - f0 * g02 - f1 * g12);
+      const f3 = b3 * (d3 - f0 * g03 - f1 * g13 - f2 * g23);
+      if (f0 === 0 && f1 === 0 && f2 === 0 && f3 === 0) continue;
+      for (let j = start; j < n; j++) w[rr + j] -= f0 * v0[j] + f1 * v1[j] + f2 * v2[j] + f3 * v3[j];
+    }
+  }
+  for (; k >= 0; k--) {
     const b = beta[k];
     if (b === 0) continue;
     const rk = k * n;
-    let r = k + 1;
-    for (; r + 1 < n; r += 2) {
-      const r0 = r * n;
-      const r1 = r0 + n;
-      let s0 = 0;
-      let s1 = 0;
-      let t0 = 0;
-      let t1 = 0;
-      let j = k + 1;
-      for (; j + 1 < n; j += 2) {
-        const v0 = a[rk + j];
-        const v1 = a[rk + j + 1];
-        s0 += w[r0 + j] * v0;
-        s1 += w[r0 + j + 1] * v1;
-        t0 += w[r1 + j] * v0;
-        t1 += w[r1 + j + 1] * v1;
-      }
-      if (j < n) {
-        s0 += w[r0 + j] * a[rk + j];
-        t0 += w[r1 + j] * a[rk + j];
-      }
-      const f0 = b * (s0 + s1);
-      const f1 = b * (t0 + t1);
-      for (j = k + 1; j < n; j++) {
-        const vj = a[rk + j];
-        w[r0 + j] -= f0 * vj;
-        w[r1 + j] -= f1 * vj;
-      }
-    }
-    if (r < n) {
-      const r0 = r * n;
+    for (let r = k + 1; r < n; r++) {
+      const rr = r * n;
       let s = 0;
-      for (let j = k + 1; j < n; j++) s += w[r0 + j] * a[rk + j];
+      for (let j = k + 1; j < n; j++) s += w[rr + j] * a[rk + j];
       const f = b * s;
-      for (let j = k + 1; j < n; j++) w[r0 + j] -= f * a[rk + j];
+      if (f === 0) continue;
+      for (let j = k + 1; j < n; j++) w[rr + j] -= f * a[rk + j];
     }
   }
   return w;
+}
+
+function dotFrom(x: Float64Array, y: Float64Array, start: number, n: number): number {
+  let s = 0;
+  for (let j = start; j < n; j++) s += x[j] * y[j];
+  return s;
 }
 
 /**
