@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FisherkitError, ShapeError } from '../errors.js';
 import { combine, frobeniusNorm, inner } from '../matrix/elementwise.js';
-import { zeros } from '../matrix/matrix.js';
+import { zeros, type Matrix } from '../matrix/matrix.js';
 import { matmulTransA } from '../matrix/multiply.js';
 import { createRng } from '../random/rng.js';
 import { denseFisher } from './dense-fisher.js';
@@ -10,6 +10,7 @@ import { fisherEigenvalues } from './fisher-eigenvalues.js';
 import { fisherKroneckerInner } from './fisher-kronecker-inner.js';
 import { fisherNormSquared } from './fisher-norm-squared.js';
 import { kron } from './kron.js';
+import type { KroneckerTerm } from './kronecker-term.js';
 import { kroneckerSumNormSquared } from './kronecker-sum-norm-squared.js';
 import { relativeFisherError } from './relative-fisher-error.js';
 import { rfOperator } from './rf-operator.js';
@@ -17,7 +18,7 @@ import { denseEigenvalues } from './svd-reference.test-support.js';
 import { randomSamples, randomSymmetric } from './test-support.js';
 import { topKroneckerPairs } from './top-kronecker-pairs.js';
 
-function kfacTerm(a: ReturnType<typeof zeros>, g: ReturnType<typeof zeros>) {
+function kfacTerm(a: Matrix, g: Matrix): KroneckerTerm {
   const m = a.rows;
   const A = matmulTransA(a, a);
   const G = matmulTransA(g, g);
@@ -51,7 +52,7 @@ describe('matrix-free Fisher metrics', () => {
       const dg = 1 + rng.int(7);
       const { a, g } = randomSamples(rng, 2 + rng.int(11), da, dg);
       const f = denseFisher(a, g);
-      const candidates = [[kfacTerm(a, g)]];
+      const candidates: KroneckerTerm[][] = [[kfacTerm(a, g)]];
       if (Math.min(da * da, dg * dg) >= 2) candidates.push(topKroneckerPairs(rfOperator(a, g), 2).terms);
       for (const terms of candidates) {
         const dense = frobeniusNorm(combine(1, f, -1, denseKroneckerSum(terms))) / frobeniusNorm(f);
