@@ -4,7 +4,7 @@ import { NonFiniteError, NotPositiveDefiniteError, ShapeError } from '../errors.
 import { fromRows, toRows, zeros } from '../matrix/matrix.js';
 import { matmulTransB } from '../matrix/multiply.js';
 import { cholesky } from './cholesky.js';
-import { randomSpd, relativeError, withSpectrum } from './testing.js';
+import { randomSpd, relativeError, withSpectrum } from './test-support.js';
 
 describe('cholesky', () => {
   it.each([1, 2, 3, 10, 50, 200, 500])('reconstructs a random SPD matrix of size %i to 1e-10', (n) => {

@@ -6,7 +6,7 @@ import { matmul, matmulTransA } from '../matrix/multiply.js';
 import { generalizedSymmetricEigen } from './generalized-symmetric-eigen.js';
 import { spdSolve } from './spd-solve.js';
 import { symmetricEigen } from './symmetric-eigen.js';
-import { randomSpd, randomSymmetric, relativeError } from './testing.js';
+import { randomSpd, randomSymmetric, relativeError } from './test-support.js';
 
 function congruence(k: Matrix, m: Matrix): Matrix {
   return matmulTransA(k, matmul(m, k));

@@ -4,7 +4,7 @@ import { fromRows, identity, toRows, zeros } from '../matrix/matrix.js';
 import { matmul } from '../matrix/multiply.js';
 import { inverseSqrtSpd } from './inverse-sqrt-spd.js';
 import { spdInverse } from './spd-inverse.js';
-import { randomSpd, relativeError, withSpectrum } from './testing.js';
+import { randomSpd, relativeError, withSpectrum } from './test-support.js';
 
 describe('inverseSqrtSpd', () => {
   it.each([1, 2, 3, 10, 50, 200])('S A S = I and S S = A⁻¹ for S = A^{-1/2} (n = %i)', (n) => {

@@ -6,7 +6,7 @@ import { matmul } from '../matrix/multiply.js';
 import { createRng } from '../random/rng.js';
 import { spdInverse } from './spd-inverse.js';
 import { spdSolve } from './spd-solve.js';
-import { gaussian, randomSpd, relativeError, withSpectrum } from './testing.js';
+import { gaussian, randomSpd, relativeError, withSpectrum } from './test-support.js';
 
 describe('spdSolve', () => {
   it.each([1, 2, 3, 10, 50, 200])('solves A X = B for random SPD A (n = %i)', (n) => {

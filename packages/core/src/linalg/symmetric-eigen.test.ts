@@ -14,7 +14,7 @@ import {
   randomSymmetric,
   relativeError,
   withSpectrum,
-} from './testing.js';
+} from './test-support.js';
 
 function expectAscending(values: Float64Array): void {
   for (let k = 1; k < values.length; k++) expect(values[k]).toBeGreaterThanOrEqual(values[k - 1]);

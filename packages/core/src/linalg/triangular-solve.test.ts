@@ -3,7 +3,7 @@ import { FisherkitError, NonFiniteError, ShapeError } from '../errors.js';
 import { fromRows, toRows, zeros } from '../matrix/matrix.js';
 import { matmul, transpose } from '../matrix/multiply.js';
 import { cholesky } from './cholesky.js';
-import { gaussian, randomSpd, relativeError } from './testing.js';
+import { gaussian, randomSpd, relativeError } from './test-support.js';
 import { createRng } from '../random/rng.js';
 import { solveLower, solveLowerTransposed, solveUpper } from './triangular-solve.js';
 
