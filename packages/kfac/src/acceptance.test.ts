@@ -93,7 +93,7 @@ describe('acceptance: KFAC on a tiny auto-encoder', () => {
       epochs: 4,
       batchSize: 40,
       seed: 2,
-      checkpoint: { every: 2, save: (s) => void saved.push(JSON.parse(JSON.stringify(s, jsonMatrices), reviveMatrices)) },
+      checkpoint: { every: 2, save: (s) => void saved.push(JSON.parse(JSON.stringify(s))) },
     });
     const resumedModel = createDenseNetwork({ sizes: [16, 8, 4, 8, 16], activations: ['sigmoid', 'sigmoid', 'sigmoid', 'sigmoid'], loss: 'bce', seed: 77 });
     const resumedOpt = naturalGradient(kfac, options);
@@ -119,11 +119,3 @@ describe('acceptance: KFAC on a tiny auto-encoder', () => {
     model.dispose();
   });
 });
-
-/** JSON replacer/reviver that keep Float64Array matrix data (a checkpoint written to disk as JSON). */
-function jsonMatrices(_key: string, value: unknown): unknown {
-  return value instanceof Float64Array ? { __f64: Array.from(value) } : value;
-}
-function reviveMatrices(_key: string, value: unknown): unknown {
-  return value && typeof value === 'object' && '__f64' in value ? Float64Array.from((value as { __f64: number[] }).__f64) : value;
-}

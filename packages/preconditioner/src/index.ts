@@ -11,3 +11,4 @@ export * from './single-term-inverse.js';
 export * from './two-term-inverse-applier.js';
 export * from './kronecker-block.js';
 export * from './kronecker-plugin-options.js';
+export * from './block-state.js';

@@ -3,6 +3,7 @@ import { createRng, FisherkitError, NonFiniteError, OptionError, ShapeError, typ
 import type { CaptureOptions, LayerSpec, TrainableModel } from '@fisherkit/fisher';
 import { assertBlock, assertPlugin } from './assert-plugin.js';
 import type { ApproximationPlugin, BlockState, CurvatureBlock, Optimizer, OptimizerState, StepContext } from './contract.js';
+import { plainBlockState } from './block-state.js';
 import { resolveNaturalGradientOptions, type NaturalGradientOptions } from './natural-gradient-options.js';
 import { evaluateSchedule } from './option-checks.js';
 import { arraysToTensors, tensorsToArrays } from './tensor-state.js';
@@ -217,7 +218,7 @@ export function naturalGradient<O extends object>(
         rng: rng.getState(),
         shapes: momentum ? momentum.map((m) => [m.shape[0], m.shape[1]] as [number, number]) : null,
         momentum: momentum ? tensorsToArrays(momentum) : null,
-        blocks: blocks ? blocks.map((b) => (b ? b.getState() : null)) : pendingBlocks,
+        blocks: blocks ? blocks.map((b) => (b ? plainBlockState(b.getState()) : null)) : pendingBlocks,
       };
       return state as unknown as OptimizerState;
     },
