@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerApprox } from './commands/approx.js';
+import { registerReport } from './commands/report.js';
 
 const program = new Command('fisherkit')
   .description('Natural-gradient benchmarks: KFAC and the KPSVD family of Fisher approximations (Koroko et al., 2023)')
@@ -7,6 +8,7 @@ const program = new Command('fisherkit')
   .configureOutput({ writeErr: (s) => process.stderr.write(s.trim().split('\n')[0] + '\n') });
 
 registerApprox(program);
+registerReport(program);
 
 try {
   await program.parseAsync(process.argv);
