@@ -35,4 +35,6 @@ export interface LoadOptions {
   validationSize?: number;
   /** Path of the user-supplied data file or folder (CURVES .mat, FACES .mat, IDX folder). */
   dataPath?: string;
+  /** Name of the data variable in a MAT-file (CURVES, FACES) when it is not the usual one. */
+  variable?: string;
 }
