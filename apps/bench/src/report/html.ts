@@ -61,7 +61,7 @@ function cell(col: string, value: number | string | null, text?: string, extra =
 function reachCells(prefix: string, reach: Reach | null, row: MethodSummary, kfac: Reach | null | undefined): string {
   if (!reach) return cell(`${prefix}-epoch`, null) + cell(`${prefix}-seconds`, null);
   const sooner = (ours: number, ref: number | undefined) =>
-    row.method !== 'kfac' && ref !== undefined && ours > 0 ? ` <small>(${fmt(ref / ours, 2)}× sooner)</small>` : '';
+    row.method !== 'kfac' && ref !== undefined && ours > 0 ? ` <small class="ratio" title="KFAC's value ÷ this one">(${fmt(ref / ours, 3)}×)</small>` : '';
   return (
     cell(`${prefix}-epoch`, reach.epoch, String(reach.epoch), sooner(reach.epoch, kfac?.epoch)) +
     cell(`${prefix}-seconds`, reach.seconds, fmt(reach.seconds, 4), sooner(reach.seconds, kfac?.seconds))
@@ -215,7 +215,7 @@ export function renderPage(model: PageModel): string {
     notes.push(`The paper has no runs for ${noPaperProblems.map((p) => escapeHtml(p)).join(', ')}; those figures show fisherkit's runs only.`);
   }
   notes.push(
-    '<strong>Reaches KFAC\'s final loss</strong>: the first epoch whose training loss is ≤ the final training loss of the KFAC run of the same problem, and the cumulative second at that epoch ("—" if never; KFAC itself: its last epoch). Seconds per epoch are the median of the per-epoch wall-clock deltas.',
+    '<strong>Reaches KFAC\'s final loss</strong>: the first epoch whose training loss is ≤ the final training loss of the KFAC run of the same problem, and the cumulative second at that epoch ("—" if never; KFAC itself: its last epoch); the bracketed factor is KFAC\'s epochs (seconds) divided by the method\'s, i.e. how many times sooner it got there. Seconds per epoch are the median of the per-epoch wall-clock deltas.',
   );
 
   const sections = model.problems.map((p) => {

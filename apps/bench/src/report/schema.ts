@@ -51,7 +51,7 @@ type Json = Record<string, unknown>;
 function describe(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
+  if (Array.isArray(value)) return value.length ? 'an array' : 'an empty array';
   if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
   if (typeof value === 'number') return String(value);
   return typeof value === 'object' ? 'an object' : typeof value;
