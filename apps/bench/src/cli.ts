@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerApprox } from './commands/approx.js';
 import { registerReport } from './commands/report.js';
+import { registerTrain } from './commands/train.js';
 
 const program = new Command('fisherkit')
   .description('Natural-gradient benchmarks: KFAC and the KPSVD family of Fisher approximations (Koroko et al., 2023)')
@@ -9,6 +10,7 @@ const program = new Command('fisherkit')
 
 registerApprox(program);
 registerReport(program);
+registerTrain(program);
 
 try {
   await program.parseAsync(process.argv);

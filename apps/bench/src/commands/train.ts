@@ -1,0 +1,116 @@
+import type { Command } from 'commander';
+import { selectBackend, type BackendName } from '@fisherkit/core';
+import { readCheckpoint } from '../checkpoint-file.js';
+import { CliError, runCommand } from '../cli-error.js';
+import { parseInteger } from '../cli-numbers.js';
+import { loadProblemData } from '../problem-data.js';
+import { PRESET_METHODS, PRESET_PROBLEMS } from '../presets.js';
+import { runTraining, type TrainResultFile } from '../run-train.js';
+import { resolveMethod, resolveTrainConfig, type TrainCliOptions, type TrainConfig } from '../train-config.js';
+
+/** Options that may accompany `--resume` (everything else comes from the checkpoint). */
+const RESUME_COMPATIBLE = new Set(['resume', 'out', 'epochs', 'checkpointEvery', 'backend', 'data']);
+
+/**
+ * Parses `--backend` (auto, wasm, cpu, tensorflow).
+ * @example `parseBackend('cpu') // 'cpu'`
+ */
+export function parseBackend(value: string | undefined): BackendName | 'auto' {
+  const backend = value ?? 'auto';
+  if (!['auto', 'wasm', 'cpu', 'tensorflow'].includes(backend)) {
+    throw new CliError(`--backend must be one of auto, wasm, cpu, tensorflow, got "${backend}"`);
+  }
+  return backend as BackendName | 'auto';
+}
+
+/**
+ * `fisherkit train`: one training run of a method on a problem with the paper's presets
+ * (presets.ts) and CLI overrides; the results JSON is rewritten atomically after every epoch.
+ * With `--resume <checkpoint>` the configuration comes from the checkpoint and the run continues
+ * the same trajectory (bit for bit on the cpu backend).
+ *
+ * @example `await trainCommand({ problem: 'curves-synthetic', method: 'kfac', epochs: '2', out: 'run.json' })`
+ */
+export async function trainCommand(options: TrainCliOptions): Promise<TrainResultFile> {
+  if (!options.out) throw new CliError('--out <file.json> is required');
+  const checkpointEvery = options.checkpointEvery === undefined ? undefined : parseInteger(options.checkpointEvery, '--checkpoint-every');
+  const backendName = parseBackend(options.backend);
+  let config: TrainConfig;
+  let resumeState;
+  let plugin;
+  if (options.resume) {
+    const extra = Object.entries(options).filter(([key, v]) => v !== undefined && !RESUME_COMPATIBLE.has(key));
+    if (extra.length) {
+      const flag = extra[0][0].replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+      throw new CliError(`--${flag} cannot be combined with --resume: the run's options come from the checkpoint (only --epochs, --out, --checkpoint-every, --backend, --data may be given)`);
+    }
+    const { manifest, state } = readCheckpoint<TrainConfig>(options.resume);
+    config = { ...manifest.config };
+    if (options.epochs !== undefined) config.epochs = parseInteger(options.epochs, '--epochs');
+    if (options.data !== undefined) config.dataPath = options.data;
+    if (state.epoch > config.epochs) throw new CliError(`the checkpoint is at epoch ${state.epoch}, beyond --epochs ${config.epochs}`);
+    ({ plugin } = await resolveMethod(config.approx ? undefined : config.method, config.approx));
+    resumeState = state;
+  } else {
+    if (options.problem === undefined) throw new CliError(`--problem is required: ${PRESET_PROBLEMS.join(', ')}`);
+    if (options.method === undefined && options.approx === undefined) {
+      throw new CliError(`--method is required: ${PRESET_METHODS.join(', ')} or a plug-in module`);
+    }
+    const resolved = await resolveMethod(options.method, options.approx);
+    config = resolveTrainConfig(options, resolved);
+    plugin = resolved.plugin;
+  }
+  const backend = await selectBackend({ backend: backendName });
+  const data = await loadProblemData({
+    problem: config.problem,
+    seed: config.seed,
+    ...(config.trainSize !== null ? { trainSize: config.trainSize } : {}),
+    ...(config.validationSize !== null ? { validationSize: config.validationSize } : {}),
+    ...(config.dataPath !== null ? { dataPath: config.dataPath } : {}),
+  });
+  return runTraining({
+    config,
+    plugin: plugin ?? null,
+    data,
+    backend,
+    out: options.out,
+    ...(checkpointEvery !== undefined ? { checkpointEvery } : {}),
+    ...(resumeState ? { resumeFrom: resumeState } : {}),
+  });
+}
+
+/** Registers `fisherkit train` on the program. */
+export function registerTrain(program: Command): void {
+  program
+    .command('train')
+    .description("train a deep auto-encoder of the paper with one method; writes a results JSON after every epoch")
+    .option('--problem <problem>', PRESET_PROBLEMS.join(', '))
+    .option('--method <method>', `${PRESET_METHODS.join(', ')}, or a module that default-exports a plug-in`)
+    .option('--approx <module>', 'third-party approximation plug-in (package name or .mjs path; its default export)')
+    .option('--epochs <n>', 'epochs (preset: 200)')
+    .option('--batch-size <n>', 'mini-batch size (preset: 512 MNIST, 256 CURVES, 1024 FACES)')
+    .option('--train-size <n>', 'keep only the first N training examples')
+    .option('--validation-size <n>', 'keep only the first N validation examples')
+    .option('--lr <x>', "learning rate: a number or an expression of step and epoch, e.g. '0.1 * 0.97^epoch' (preset: the authors' best)")
+    .option('--damping <x>', "damping λ: a number or an expression of step and epoch (preset: the authors' best)")
+    .option('--units <units>', 'units of --lr, --damping, --kl-clip, --weight-decay: paper (per-pixel losses, converted) or native', )
+    .option('--t-cov <n>', 'statistics every N steps (preset 100)')
+    .option('--t-inv <n>', 'inverses every N steps (preset 100)')
+    .option('--kl-clip <x>', 'KL-clip κ (preset 0.01 in paper units)')
+    .option('--momentum <x>', 'momentum (preset 0.9)')
+    .option('--weight-decay <x>', 'weight decay (preset 1e-3 in paper units)')
+    .option('--fisher-batch-size <n>', 'Fisher mini-batch rows (preset: a quarter of the batch)')
+    .option('--pi <rule>', 'damping split: tracenorm (default) or one')
+    .option('--seed <n>', 'seed of the initialisation, split, shuffling and Fisher sampling (default 0)')
+    .option('--backend <name>', 'auto, wasm, cpu or tensorflow (default auto)')
+    .option('--data <path>', 'data file or folder (CURVES/FACES .mat, IDX folder)')
+    .option('--hidden <units>', "relu (the authors' runs, default) or logistic (logistic hidden units, linear code layer)")
+    .option('--resume <checkpoint>', 'continue from <out>.checkpoint.json')
+    .option('--checkpoint-every <n>', 'write <out>.checkpoint.json every N epochs (always on SIGINT/SIGTERM)')
+    .option('--out <file>', 'results JSON (required)')
+    .action((options: TrainCliOptions) =>
+      runCommand(async () => {
+        await trainCommand(options);
+      }),
+    );
+}

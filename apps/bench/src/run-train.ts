@@ -1,0 +1,226 @@
+import { relative } from 'node:path';
+import type { BackendInfo } from '@fisherkit/core';
+import type { Dataset } from '@fisherkit/datasets';
+import { createDenseNetwork } from '@fisherkit/fisher';
+import { train, type ApproximationPlugin, type EpochRecord, type TrainingState } from '@fisherkit/preconditioner';
+import { checkpointPath, writeCheckpoint } from './checkpoint-file.js';
+import { CliError } from './cli-error.js';
+import { machineInfo, packageVersions, type MachineInfo } from './machine.js';
+import { PRESET_CONVENTION } from './presets.js';
+import { createProgress, formatLoss, formatSeconds } from './progress.js';
+import { writeJsonAtomic } from './results-file.js';
+import { createOptimizer, type TrainConfig } from './train-config.js';
+
+/** One epoch in the results file (1-based epoch; losses in fisherkit's convention and the paper's). */
+export interface EpochResult {
+  epoch: number;
+  trainLoss: number;
+  valLoss: number | null;
+  /** Cumulative wall-clock seconds (resumes included). */
+  seconds: number;
+  /** trainLoss / k: the authors' per-pixel mean loss, comparable with their saved runs. */
+  paperTrainLoss: number;
+  paperValLoss: number | null;
+}
+
+/** The loss scale recorded with every result (see presets.ts). */
+export interface LossScale {
+  /** d_out: the number of output units the per-example loss is summed over. */
+  perPixelDivisor: number;
+  /** k = fisherkit loss / authors' per-pixel loss (d_out for bce, d_out/2 for mse). */
+  authorsLossFactor: number;
+  fisherkitLoss: string;
+  authorsLoss: string;
+}
+
+/** The JSON written by `fisherkit train` (and by every grid cell). */
+export interface TrainResultFile {
+  kind: 'train';
+  problem: string;
+  method: string;
+  /** True once every requested epoch is done. */
+  complete: boolean;
+  /** Set when a signal stopped the run (the checkpoint holds the state to resume from). */
+  interrupted?: { signal: string; step: number; checkpoint: string };
+  config: TrainConfig;
+  presetConvention: string;
+  hiddenUnits: string;
+  data: { title: string; source: string; train: number; validation: number };
+  backend: BackendInfo;
+  machine: MachineInfo;
+  versions: Record<string, string>;
+  seed: number;
+  lossScale: LossScale;
+  epochs: EpochResult[];
+  diagnostics: Record<string, number>;
+}
+
+/** Options of {@link runTraining}. */
+export interface RunTrainingOptions {
+  config: TrainConfig;
+  plugin: ApproximationPlugin<any> | null;
+  data: Dataset;
+  backend: BackendInfo;
+  /** Results file, rewritten atomically after every epoch. */
+  out: string;
+  /** Checkpoint every N epochs (beside `out`); signals always checkpoint. */
+  checkpointEvery?: number;
+  resumeFrom?: TrainingState;
+  /** Prefix of the progress display. */
+  label?: string;
+}
+
+/**
+ * Builds the problem's network and the method's optimiser, trains with `train()`, and keeps the
+ * results file current: written atomically after every epoch (an interrupted run leaves a valid
+ * file with the epochs done), with `complete: true` at the end. With `checkpointEvery` the
+ * training state goes to `<out>.checkpoint.json` every that many epochs; on SIGINT / SIGTERM the
+ * current step finishes, the checkpoint is written, and the process exits with 130 / 143.
+ *
+ * Signals are seen between steps through `train()`'s step checkpoints (`checkpoint.everySteps`):
+ * a snapshot costs a download of the weights and curvature, so the polling interval adapts to
+ * keep that under ~2% of the step time, and to at most ~5 s of delay.
+ *
+ * @example
+ * ```ts
+ * const result = await runTraining({ config, plugin, data, backend, out: 'runs/kfac.json', checkpointEvery: 10 });
+ * result.epochs.at(-1)?.valLoss;
+ * ```
+ */
+export async function runTraining(options: RunTrainingOptions): Promise<TrainResultFile> {
+  const { config, data, out } = options;
+  const dOut = config.sizes[config.sizes.length - 1];
+  if (data.inputSize !== config.sizes[0] || data.outputSize !== dOut) {
+    throw new CliError(
+      `${config.problem} data has ${data.inputSize} inputs / ${data.outputSize} outputs but the preset network is ${config.sizes[0]} → ${dOut}`,
+    );
+  }
+  const k = config.authorsLossFactor;
+  const toResult = (e: EpochRecord): EpochResult => ({
+    epoch: e.epoch + 1,
+    trainLoss: e.trainLoss,
+    valLoss: e.valLoss,
+    seconds: e.seconds,
+    paperTrainLoss: e.trainLoss / k,
+    paperValLoss: e.valLoss === null ? null : e.valLoss / k,
+  });
+  const result: TrainResultFile = {
+    kind: 'train',
+    problem: config.problem,
+    method: config.method,
+    complete: false,
+    config,
+    presetConvention: PRESET_CONVENTION,
+    hiddenUnits:
+      config.hidden === 'relu'
+        ? "relu: every hidden layer ReLU, code layer included (the authors' runs)"
+        : 'logistic: logistic hidden units, linear code layer (Hinton & Salakhutdinov)',
+    data: { title: data.title, source: data.source, train: data.train.n, validation: data.validation.n },
+    backend: options.backend,
+    machine: machineInfo(),
+    versions: packageVersions(),
+    seed: config.seed,
+    lossScale: {
+      perPixelDivisor: dOut,
+      authorsLossFactor: k,
+      fisherkitLoss: config.loss === 'bce' ? 'BCE summed over output units, mean over the batch' : '½ squared error summed over output units, mean over the batch',
+      authorsLoss: config.loss === 'bce' ? 'torch BCELoss: mean over pixels and batch (= fisherkit / d_out)' : 'torch MSELoss: mean of (o − y)² over pixels and batch (= fisherkit · 2 / d_out)',
+    },
+    epochs: (options.resumeFrom?.history ?? []).map(toResult),
+    diagnostics: {},
+  };
+
+  const model = createDenseNetwork({ sizes: config.sizes, activations: config.activations, loss: config.loss, seed: config.seed });
+  const optimizer = createOptimizer(config, options.plugin);
+  const ckPath = checkpointPath(out);
+  const stepsPerEpoch = Math.ceil(data.train.n / config.batchSize);
+  const totalSteps = stepsPerEpoch * config.epochs;
+  const startStep = options.resumeFrom?.step ?? 0;
+  const progress = createProgress({ unit: 'steps', total: totalSteps, label: options.label ?? `${config.method} ${config.problem}`, start: startStep });
+
+  let pending: NodeJS.Signals | null = null;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    pending = signal;
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  let lastStepEnd = performance.now();
+  let stepSeconds = 0;
+  let lastSavedEpoch = options.resumeFrom?.epoch ?? -1;
+  const checkpoint = {
+    every: 1,
+    everySteps: 1,
+    save: async (state: TrainingState): Promise<void> => {
+      const snapshotSeconds = (performance.now() - lastStepEnd) / 1000;
+      await new Promise((r) => setImmediate(r)); // let a pending signal handler run
+      if (pending) {
+        const signal: NodeJS.Signals = pending;
+        writeCheckpoint(ckPath, state, config, signal);
+        result.interrupted = { signal, step: state.step, checkpoint: relative(process.cwd(), ckPath) || ckPath };
+        result.diagnostics = optimizer.diagnostics();
+        writeJsonAtomic(out, result);
+        progress.stop();
+        process.stderr.write(`fisherkit: ${signal}: stopped after step ${state.step}; resume with --resume ${ckPath}\n`);
+        process.exit(signal === 'SIGINT' ? 130 : 143);
+      }
+      const atEpochEnd = state.stepInEpoch === 0;
+      if (atEpochEnd && options.checkpointEvery && state.epoch % options.checkpointEvery === 0 && state.epoch !== lastSavedEpoch) {
+        writeCheckpoint(ckPath, state, config, 'epoch');
+        lastSavedEpoch = state.epoch;
+      }
+      if (!atEpochEnd && stepSeconds > 0) {
+        // Poll often enough to stop within ~5 s, rarely enough that snapshots cost ≲ 2% of the time.
+        const cheap = Math.ceil(snapshotSeconds / (0.02 * stepSeconds));
+        const prompt = Math.max(1, Math.floor(5 / stepSeconds));
+        checkpoint.everySteps = Math.max(1, Math.min(cheap, prompt));
+      }
+    },
+  };
+
+  try {
+    await train(
+      model,
+      optimizer,
+      {
+        x: data.train.x,
+        y: data.train.y,
+        ...(data.validation.n > 0 ? { validation: { x: data.validation.x, y: data.validation.y } } : {}),
+      },
+      {
+        epochs: config.epochs,
+        batchSize: config.batchSize,
+        seed: config.seed,
+        checkpoint,
+        ...(options.resumeFrom ? { resumeFrom: options.resumeFrom } : {}),
+        onStep: (s) => {
+          const now = performance.now();
+          const took = (now - lastStepEnd) / 1000;
+          stepSeconds = stepSeconds === 0 ? took : 0.9 * stepSeconds + 0.1 * took;
+          lastStepEnd = now;
+          progress.update(s.step + 1, s.loss);
+        },
+        onEpoch: (e) => {
+          result.epochs.push(toResult(e));
+          result.diagnostics = optimizer.diagnostics();
+          writeJsonAtomic(out, result);
+          progress.log(
+            `epoch ${e.epoch + 1}/${config.epochs}: train ${formatLoss(e.trainLoss)} (paper ${formatLoss(e.trainLoss / k)})` +
+              `${e.valLoss === null ? '' : `, val ${formatLoss(e.valLoss)} (paper ${formatLoss(e.valLoss / k)})`}, ${formatSeconds(e.seconds)}`,
+          );
+          lastStepEnd = performance.now();
+        },
+      },
+    );
+    result.complete = true;
+    result.diagnostics = optimizer.diagnostics();
+    writeJsonAtomic(out, result);
+    return result;
+  } finally {
+    progress.stop();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    optimizer.dispose();
+    model.dispose();
+  }
+}
