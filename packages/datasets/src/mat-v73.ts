@@ -2,16 +2,36 @@ import { DataError } from './data-error.js';
 import { columnRange, NUMERIC_CLASSES, type MatFile, type MatVariable } from './mat-variable.js';
 
 type H5 = typeof import('h5wasm').default;
-let h5: Promise<H5> | undefined;
+type H5Module = Awaited<H5['ready']>;
+let h5: Promise<[H5, H5Module]> | undefined;
 
 /** Loads h5wasm's Node build once (lazily: only v7.3 files need it). */
-async function loadH5wasm(): Promise<H5> {
+async function loadH5wasm(): Promise<[H5, H5Module]> {
   h5 ??= (async () => {
-    const mod = (await import('h5wasm/node')).default;
-    await mod.ready;
-    return mod;
+    const lib = (await import('h5wasm/node')).default;
+    return [lib, await lib.ready] as [H5, H5Module];
   })();
   return h5;
+}
+
+/**
+ * Runs `fn` with HDF5's errors thrown as exceptions (their text in the message) instead of
+ * printed to stderr, then restores the default handler.
+ */
+function quietly<T>(module: H5Module, fn: () => T): T {
+  module.activate_throwing_error_handler();
+  try {
+    return fn();
+  } finally {
+    module.deactivate_throwing_error_handler();
+  }
+}
+
+/** The most specific line of an HDF5 error stack (the deepest `…(): reason`). */
+function hdf5Reason(e: unknown): string {
+  const text = e instanceof Error ? e.message : String(e);
+  const reasons = [...text.matchAll(/\(\): ([^\n]+)/g)].map((m) => m[1].trim());
+  return reasons.length ? reasons[reasons.length - 1] : text.split('\n')[0];
 }
 
 /**
@@ -29,22 +49,22 @@ async function loadH5wasm(): Promise<H5> {
  * ```
  */
 export async function openMatV73(path: string, label = `MAT-file ${path}`): Promise<MatFile> {
-  const lib = await loadH5wasm();
+  const [lib, module] = await loadH5wasm();
   let file: InstanceType<H5['File']>;
   try {
-    file = new lib.File(path, 'r');
+    file = quietly(module, () => new lib.File(path, 'r'));
   } catch (e) {
-    throw new DataError(`${label} cannot be opened as HDF5 (MATLAB v7.3): ${(e as Error).message}`, path);
+    throw new DataError(`${label} cannot be opened as HDF5 (MATLAB v7.3): ${hdf5Reason(e)}; the file is truncated or corrupt`, path);
   }
   if (!(file.file_id >= 0n)) {
-    throw new DataError(`${label} cannot be opened as HDF5 (MATLAB v7.3): the HDF5 library rejected it (truncated or corrupt file; see the HDF5 diagnostics above)`, path);
+    throw new DataError(`${label} cannot be opened as HDF5 (MATLAB v7.3): the HDF5 library rejected it; the file is truncated or corrupt`, path);
   }
   const variables: MatVariable[] = [];
   try {
     for (const name of file.keys()) {
       if (name.startsWith('#')) continue; // #refs#, #subsystem#: MATLAB internals
       const entity = file.get(name);
-      variables.push(entity instanceof lib.Dataset ? datasetVariable(entity, name, label, path) : groupVariable(entity, name));
+      variables.push(entity instanceof lib.Dataset ? datasetVariable(entity, name, label, path, module) : groupVariable(entity, name));
     }
   } catch (e) {
     file.close();
@@ -71,7 +91,7 @@ function groupVariable(entity: unknown, name: string): MatVariable {
   };
 }
 
-function datasetVariable(ds: InstanceType<H5['Dataset']>, name: string, label: string, path: string): MatVariable {
+function datasetVariable(ds: InstanceType<H5['Dataset']>, name: string, label: string, path: string, module: H5Module): MatVariable {
   const meta = ds.metadata;
   const shape = ds.shape ?? [];
   const dims = [...shape].reverse();
@@ -92,9 +112,9 @@ function datasetVariable(ds: InstanceType<H5['Dataset']>, name: string, label: s
       const [s, e] = columnRange(dims, start, end);
       let values;
       try {
-        values = ds.slice([[s, e], []]);
+        values = quietly(module, () => ds.slice([[s, e], []]));
       } catch (err) {
-        throw new DataError(`${label}: reading columns ${s}–${e} of '${name}' failed (${(err as Error).message}); the file is probably truncated`, path);
+        throw new DataError(`${label}: reading columns ${s}–${e} of '${name}' failed (${hdf5Reason(err)}); the file is probably truncated or corrupt`, path);
       }
       if (values instanceof Float32Array) return values;
       if (!ArrayBuffer.isView(values)) throw new DataError(`${label}: '${name}' did not decode to numbers`, path);
