@@ -41,7 +41,7 @@ function baseConfig() {
     background: 'white',
     view: { stroke: '#444' },
     axis: { grid: true, gridColor: '#e6e6e6', labelFontSize: 11, titleFontSize: 12, tickColor: '#444', domainColor: '#444' },
-    legend: { labelFontSize: 11, titleFontSize: 12, symbolStrokeWidth: 2, symbolSize: 300, labelLimit: 260 },
+    legend: { labelFontSize: 11, titleFontSize: 12, symbolType: 'stroke', symbolStrokeWidth: 2, symbolSize: 300, labelLimit: 260 },
     title: { fontSize: 15, subtitleFontSize: 11, anchor: 'start' as const, offset: 14 },
     line: { strokeWidth: 1.6 },
   };
@@ -56,7 +56,11 @@ interface TrainPoint {
   seconds: number;
   train: number;
   val: number | null;
+  /** True for the points of a short fisherkit run (≤ 20 epochs), which also get dots so one epoch shows. */
+  dot: boolean;
 }
+
+const DOT_MAX_EPOCHS = 20;
 
 function lossPanel(title: string, x: { field: string; title: string; log: boolean }, y: { field: string; title: string }) {
   return {
@@ -64,13 +68,16 @@ function lossPanel(title: string, x: { field: string; title: string; log: boolea
     height: PANEL.height,
     title: { text: title, fontSize: 13, anchor: 'middle' as const },
     transform: [{ filter: `isValid(datum.${y.field}) && datum.${y.field} > 0 && datum.${x.field} > 0` }],
-    mark: { type: 'line' as const, clip: true },
+    layer: [
+      { mark: { type: 'line' as const, clip: true } },
+      { transform: [{ filter: 'datum.dot' }], mark: { type: 'point' as const, filled: true, size: 18, clip: true } },
+    ],
     encoding: {
       x: {
         field: x.field,
         type: 'quantitative' as const,
         title: x.title,
-        scale: x.log ? { type: 'log' as const, nice: false } : { zero: false, nice: false },
+        scale: x.log ? { type: 'log' as const, nice: false, padding: 4 } : { zero: false, nice: false, padding: 4 },
         axis: x.log ? { format: '~g' } : undefined,
       },
       y: { field: y.field, type: 'quantitative' as const, title: y.title, scale: { type: 'log' as const, nice: false, padding: 4 }, axis: { format: '~g' } },
@@ -109,7 +116,16 @@ export function trainingFigure(problem: string, runs: readonly TrainRun[], colou
     range.push(colours.get(run.method)!);
     dashes.push(SOLID);
     for (const e of run.epochs) {
-      points.push({ series, method: run.method, source: 'ours', epoch: e.epoch, seconds: e.seconds, train: e.trainLoss / d, val: e.valLoss === null ? null : e.valLoss / d });
+      points.push({
+        series,
+        method: run.method,
+        source: 'ours',
+        epoch: e.epoch,
+        seconds: e.seconds,
+        train: e.trainLoss / d,
+        val: e.valLoss === null ? null : e.valLoss / d,
+        dot: run.epochs.length <= DOT_MAX_EPOCHS,
+      });
     }
   }
   const paperProblem = paperProblemFor(problem);
@@ -122,16 +138,19 @@ export function trainingFigure(problem: string, runs: readonly TrainRun[], colou
     range.push(colours.get(method)!);
     dashes.push(DASHED);
     p.trainLoss.forEach((train, i) => {
-      points.push({ series, method, source: 'paper', epoch: i + 1, seconds: p.seconds[i], train, val: p.valLoss[i] });
+      points.push({ series, method, source: 'paper', epoch: i + 1, seconds: p.seconds[i], train, val: p.valLoss[i], dot: false });
     });
   }
   const allScaled = runs.every((r) => r.lossScale !== undefined);
   const unit = allScaled ? ' (per-pixel)' : '';
   const colour = { field: 'series', type: 'nominal' as const, title: 'method', scale: { domain, range }, sort: domain };
   const strokeDash = { field: 'series', type: 'nominal' as const, title: 'method', scale: { domain, range: dashes }, sort: domain };
+  const ours = points.filter((p) => p.source === 'ours');
+  const hidden = ours.filter((p) => !(p.train > 0) || (p.val !== null && !(p.val > 0)) || !(p.seconds > 0)).length;
   const subtitle = [
     drawnPaper.length ? `solid: fisherkit runs; dashed: the authors' saved runs (${paperProblem})` : 'fisherkit runs',
     allScaled ? 'losses are per-pixel means (÷ the run\'s perPixelDivisor)' : 'some runs have no lossScale: their losses are drawn unscaled (÷ 1)',
+    ...(hidden ? [`${hidden} epoch record(s) with a loss ≤ 0 or 0 s cannot be drawn on log axes and are left out of those panels`] : []),
   ];
   const spec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
@@ -187,15 +206,22 @@ export function fimErrorFigure(run: FimErrorRun, colours: Map<string, string>, n
       order: { field: 'iteration' },
     },
   });
+  const hasError2 = points.some((p) => p.error2 !== null);
   const spec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: {
       text: `${problemTitle(run.problem)}: Fisher block approximation error, layer ${run.layer}`,
-      subtitle: 'Error 1 = ‖F − F̃‖_F / ‖F‖_F; Error 2 = ‖σ(F) − σ(F̃)‖₂ / ‖σ(F)‖₂ (sorted singular values)',
+      subtitle: [
+        'Error 1 = ‖F − F̃‖_F / ‖F‖_F; Error 2 = ‖σ(F) − σ(F̃)‖₂ / ‖σ(F)‖₂ (sorted singular values)',
+        ...(hasError2 ? [] : ['the file has no Error 2 values (all null), so only Error 1 is drawn']),
+      ],
     },
     data: { values: points },
     config: baseConfig(),
-    hconcat: [panel('error1', 'Error 1 vs iteration', 'Error 1 (relative Frobenius)'), panel('error2', 'Error 2 vs iteration', 'Error 2 (singular values)')],
+    hconcat: [
+      panel('error1', 'Error 1 vs iteration', 'Error 1 (relative Frobenius)'),
+      ...(hasError2 ? [panel('error2', 'Error 2 vs iteration', 'Error 2 (singular values)')] : []),
+    ],
   } as unknown as TopLevelSpec;
   return {
     name: name ?? `${slug(run.problem)}-layer${run.layer}-fim-error`,
