@@ -181,6 +181,26 @@ describe('fisherkit report', () => {
     expect(readFileSync(join(out2, 'figures/fashion-mnist-training.svg'), 'utf8')).toContain('>training loss<');
   });
 
+  it("accepts fisherkit train's and fim-error's full files: authorsLossFactor, complete, block", async () => {
+    const base = trainRun('faces', 'kfac', 0.3, 2, 3);
+    const faces = {
+      ...base,
+      complete: false,
+      presetConvention: 'x',
+      lossScale: { perPixelDivisor: 625, authorsLossFactor: 312.5, fisherkitLoss: '½ SSE', authorsLoss: 'MSE' },
+      epochs: base.epochs.map((e) => ({ ...e, trainLoss: 312.5 * 0.04, paperTrainLoss: 0.04, paperValLoss: null })),
+    };
+    const fim = { ...fimRun(), problem: 'faces', layer: 4, block: { index: 4, name: 'dense_4', dA: 31, dG: 500 }, complete: true, config: { iterations: 50 }, machine: { cpus: 8 }, methods: ['kfac'] };
+    const out3 = join(dir, 'full');
+    const r = await buildReport({ inputs: [write('faces-full.json', faces), write('faces-fim.json', fim)], out: out3 });
+    expect(r.summaries[0].rows[0]).toMatchObject({ divisor: 312.5, finalTrainLoss: 0.04, complete: false });
+    const html = readFileSync(join(out3, 'index.html'), 'utf8');
+    expect(html).toContain('÷ authorsLossFactor 312.5, perPixelDivisor 625');
+    expect(html).toContain('(incomplete)');
+    expect(html).toContain('block: d_a = 31, d_g = 500');
+    expect(readFileSync(join(out3, 'figures/faces-layer4-fim-error.svg'), 'utf8')).toContain('layer 4 (dense_4)');
+  });
+
   const good = trainRun('mnist', 'kfac', 0.3, 2);
   const bad: [string, () => Promise<unknown>, RegExp][] = [
     ['no inputs', () => buildReport({ inputs: [], out: join(dir, 'x') }), /^no result files given/],

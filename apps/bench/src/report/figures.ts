@@ -149,7 +149,7 @@ export function trainingFigure(problem: string, runs: readonly TrainRun[], colou
   const hidden = ours.filter((p) => !(p.train > 0) || (p.val !== null && !(p.val > 0)) || !(p.seconds > 0)).length;
   const subtitle = [
     drawnPaper.length ? `solid: fisherkit runs; dashed: the authors' saved runs (${paperProblem})` : 'fisherkit runs',
-    allScaled ? 'losses are per-pixel means (÷ the run\'s perPixelDivisor)' : 'some runs have no lossScale: their losses are drawn unscaled (÷ 1)',
+    allScaled ? 'losses on the paper\'s per-pixel scale (each run ÷ its lossScale factor)' : 'some runs have no lossScale: their losses are drawn unscaled (÷ 1)',
     ...(hidden ? [`${hidden} epoch record(s) with a loss ≤ 0 or 0 s cannot be drawn on log axes and are left out of those panels`] : []),
   ];
   const spec = {
@@ -210,7 +210,7 @@ export function fimErrorFigure(run: FimErrorRun, colours: Map<string, string>, n
   const spec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: {
-      text: `${problemTitle(run.problem)}: Fisher block approximation error, layer ${run.layer}`,
+      text: `${problemTitle(run.problem)}: Fisher block approximation error, layer ${run.layer}${run.block?.name ? ` (${run.block.name})` : ''}`,
       subtitle: [
         'Error 1 = ‖F − F̃‖_F / ‖F‖_F; Error 2 = ‖σ(F) − σ(F̃)‖₂ / ‖σ(F)‖₂ (sorted singular values)',
         ...(hasError2 ? [] : ['the file has no Error 2 values (all null), so only Error 1 is drawn']),

@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import { problemTitle } from './figures.js';
 import type { FimErrorRun, TrainRun } from './schema.js';
-import type { MethodSummary, ProblemSummary, Reach } from './summary.js';
+import { divisorOf, type MethodSummary, type ProblemSummary, type Reach } from './summary.js';
 
 /** A rendered figure as the page links it. */
 export interface FigureRef {
@@ -83,7 +83,7 @@ function summaryTable(summary: ProblemSummary, withPaper: boolean): string {
   ];
   const rows = summary.rows.map((r) => {
     const cells = [
-      `<th scope="row" data-col="method" data-method="${escapeHtml(r.method)}">${escapeHtml(r.label)}${r.divisorAssumed ? ' <small title="no lossScale in the file">(÷1 assumed)</small>' : ''}</th>`,
+      `<th scope="row" data-col="method" data-method="${escapeHtml(r.method)}">${escapeHtml(r.label)}${r.divisorAssumed ? ' <small title="no lossScale in the file">(÷1 assumed)</small>' : ''}${r.complete ? '' : ' <small class="incomplete" title="the file says complete: false">(incomplete)</small>'}</th>`,
       cell('final-train', r.finalTrainLoss, fmt(r.finalTrainLoss)),
       cell('final-val', r.finalValLoss, r.finalValLoss === null ? undefined : fmt(r.finalValLoss)),
       cell('seconds-per-epoch', r.secondsPerEpoch, fmt(r.secondsPerEpoch, 3)),
@@ -113,13 +113,29 @@ function compact(obj: Record<string, unknown>): string {
 }
 
 function runDetails(run: TrainRun): string {
-  const divisor = run.lossScale ? `perPixelDivisor ${run.lossScale.perPixelDivisor}` : 'no lossScale (÷1 assumed)';
+  const divisor = !run.lossScale
+    ? 'no lossScale (÷1 assumed)'
+    : run.lossScale.authorsLossFactor !== undefined
+      ? `÷ authorsLossFactor ${run.lossScale.authorsLossFactor}, perPixelDivisor ${run.lossScale.perPixelDivisor}`
+      : `÷ perPixelDivisor ${run.lossScale.perPixelDivisor}`;
   return `<details class="run">
-<summary>${escapeHtml(run.method)} — ${escapeHtml(basename(run.file))} (${run.epochs.length} epoch records, ${escapeHtml(divisor)})</summary>
+<summary>${escapeHtml(run.method)} — ${escapeHtml(basename(run.file))} (${run.epochs.length} epoch records, ${escapeHtml(divisor)}${run.complete === false ? ', incomplete' : ''})</summary>
 <p class="file">${escapeHtml(run.file)}</p>
 <h4>config</h4>
 <pre>${escapeHtml(JSON.stringify(run.config, null, 2))}</pre>
 </details>`;
+}
+
+function fimDetails(run: FimErrorRun): string {
+  const env = [run.backend && `backend: ${compact(run.backend)}`, run.machine && `machine: ${compact(run.machine)}`].filter(Boolean) as string[];
+  const block = run.block && (run.block.dA !== undefined || run.block.dG !== undefined) ? `block: d_a = ${run.block.dA ?? '?'}, d_g = ${run.block.dG ?? '?'}` : '';
+  return [
+    block ? `<p class="env">${escapeHtml(block)}</p>` : '',
+    ...env.map((e) => `<p class="env">${escapeHtml(e)}</p>`),
+    run.config ? `<details class="run"><summary>config</summary><pre>${escapeHtml(JSON.stringify(run.config, null, 2))}</pre></details>` : '',
+  ]
+    .filter(Boolean)
+    .join('\n');
 }
 
 function environmentTable(runs: TrainRun[]): string {
@@ -148,7 +164,7 @@ figcaption { font-size: .85rem; color: #555; }
 table { border-collapse: collapse; margin: .8rem 0; font-size: .85rem; }
 th, td { border: 1px solid #ccc; padding: .25rem .5rem; text-align: right; vertical-align: top; }
 thead th { background: #f3f3f3; text-align: center; } tbody th { text-align: left; white-space: nowrap; }
-td.none { color: #999; text-align: center; } td.env { text-align: left; font-family: monospace; font-size: .8rem; }
+td.none { color: #999; text-align: center; } p.env { font-family: monospace; font-size: .8rem; margin: .2rem 0; } td.env { text-align: left; font-family: monospace; font-size: .8rem; }
 .notes li { margin-bottom: .4rem; } .warning { background: #fff4e0; border: 1px solid #e0a040; padding: .5rem .8rem; }
 pre { background: #f7f7f7; padding: .5rem; overflow-x: auto; font-size: .8rem; }
 details.run { margin: .3rem 0; } details.run summary { cursor: pointer; } .file { font-family: monospace; font-size: .8rem; color: #555; }
@@ -182,14 +198,14 @@ window.addEventListener('load', function () {
 export function renderPage(model: PageModel): string {
   const allRuns = model.problems.flatMap((p) => p.runs);
   const unscaled = allRuns.filter((r) => !r.lossScale);
-  const divisors = [...new Set(allRuns.filter((r) => r.lossScale).map((r) => r.lossScale!.perPixelDivisor))];
+  const divisors = [...new Set(allRuns.filter((r) => r.lossScale).map(divisorOf))];
   const problems = new Set([...model.problems.map((p) => p.problem), ...model.fimErrors.map((f) => f.run.problem)]);
 
   const notes: string[] = [];
   if (allRuns.length) {
     notes.push(
       `<strong>Loss scaling.</strong> fisherkit's losses are per-example losses summed over the output units (mean over the batch); the paper's are per-pixel means. ` +
-        `Every loss in the figures and tables is divided by the run's <code>lossScale.perPixelDivisor</code>` +
+        `Every loss in the figures and tables is divided by the run's <code>lossScale.authorsLossFactor</code> when the file has one (fisherkit loss ÷ the authors' loss: d_out for binary cross-entropy, d_out/2 for FACES' ½-squared error against torch's mean squared error), else by <code>lossScale.perPixelDivisor</code> (the number of output units)` +
         (divisors.length ? ` (here: ${divisors.map((d) => escapeHtml(String(d))).join(', ')})` : '') +
         '. ' +
         (unscaled.length
@@ -240,9 +256,10 @@ ${p.runs.map(runDetails).join('\n')}
 <h2>Experiment 1: approximation accuracy</h2>
 ${model.fimErrors
   .map(
-    (f) => `<h3>${escapeHtml(problemTitle(f.run.problem))}, layer ${f.run.layer}</h3>
+    (f) => `<h3>${escapeHtml(problemTitle(f.run.problem))}, layer ${f.run.layer}${f.run.block?.name ? ` (${escapeHtml(f.run.block.name)})` : ''}${f.run.complete === false ? ' <small class="incomplete">(incomplete)</small>' : ''}</h3>
 ${figureHtml(f.figure)}
-<p class="file">${escapeHtml(f.run.file)}</p>`,
+<p class="file">${escapeHtml(f.run.file)}</p>
+${fimDetails(f.run)}`,
   )
   .join('\n')}
 </section>`

@@ -22,7 +22,14 @@ export interface TrainRun {
   backend: Record<string, unknown>;
   machine: Record<string, unknown>;
   epochs: EpochRecord[];
-  lossScale?: { perPixelDivisor: number };
+  /**
+   * `perPixelDivisor`: the number of output units the loss is summed over. `authorsLossFactor`
+   * (optional, written by `fisherkit train`): fisherkit loss ÷ the authors' loss, which differs from
+   * the divisor for the ½-squared-error of FACES (d_out / 2 against torch's MSELoss).
+   */
+  lossScale?: { perPixelDivisor: number; authorsLossFactor?: number };
+  /** false while the run is still going or was interrupted (optional). */
+  complete?: boolean;
   /** Path the run was read from (added by the reader, not part of the file). */
   file: string;
 }
@@ -39,6 +46,14 @@ export interface FimErrorRun {
   problem: string;
   layer: number;
   iterations: FimErrorIteration[];
+  /** The approximated block, when the file says (optional). */
+  block?: { name?: string; dA?: number; dG?: number };
+  /** false while the run is still going or was interrupted (optional). */
+  complete?: boolean;
+  /** Run settings and environment, when the file has them (optional). */
+  config?: Record<string, unknown>;
+  backend?: Record<string, unknown>;
+  machine?: Record<string, unknown>;
   /** Path the run was read from (added by the reader, not part of the file). */
   file: string;
 }
@@ -100,6 +115,12 @@ class Checker {
     return value;
   }
 
+  optionalBoolean(parent: Json, key: string, path = key): boolean | undefined {
+    const value = parent[key];
+    if (value !== undefined && typeof value !== 'boolean') this.fail(path, 'true or false', value);
+    return value as boolean | undefined;
+  }
+
   array(parent: Json, key: string, path = key): unknown[] {
     const value = parent[key];
     if (!Array.isArray(value) || value.length === 0) this.fail(path, 'a non-empty array', value);
@@ -156,7 +177,11 @@ export function parseTrainRun(value: unknown, file: string): TrainRun {
   if (value.lossScale !== undefined) {
     const lossScale = c.object(value, 'lossScale');
     run.lossScale = { perPixelDivisor: c.number(lossScale, 'perPixelDivisor', 'lossScale.perPixelDivisor', 'positive') };
+    if (lossScale.authorsLossFactor !== undefined) {
+      run.lossScale.authorsLossFactor = c.number(lossScale, 'authorsLossFactor', 'lossScale.authorsLossFactor', 'positive');
+    }
   }
+  run.complete = c.optionalBoolean(value, 'complete');
   return run;
 }
 
@@ -194,7 +219,18 @@ export function parseFimErrorRun(value: unknown, file: string): FimErrorRun {
     }
     return { iteration, errors };
   });
-  return { kind: 'fim-error', problem, layer, iterations, file };
+  const run: FimErrorRun = { kind: 'fim-error', problem, layer, iterations, file };
+  run.complete = c.optionalBoolean(value, 'complete');
+  for (const key of ['config', 'backend', 'machine'] as const) if (value[key] !== undefined) run[key] = c.object(value, key);
+  if (value.block !== undefined) {
+    const block = c.object(value, 'block');
+    run.block = {
+      name: typeof block.name === 'string' ? block.name : undefined,
+      dA: typeof block.dA === 'number' ? block.dA : undefined,
+      dG: typeof block.dG === 'number' ? block.dG : undefined,
+    };
+  }
+  return run;
 }
 
 /**

@@ -15,9 +15,11 @@ export interface MethodSummary {
   label: string;
   method: string;
   file: string;
-  /** The run's `lossScale.perPixelDivisor`, or 1 when the file has none. */
+  /** What the losses were divided by (see divisorOf). */
   divisor: number;
   divisorAssumed: boolean;
+  /** false when the file says the run is incomplete. */
+  complete: boolean;
   finalTrainLoss: number;
   finalValLoss: number | null;
   /** Median over epochs of the per-epoch wall-clock deltas. */
@@ -76,9 +78,13 @@ export function firstReach(points: readonly { epoch: number; loss: number; secon
   return hit ? { epoch: hit.epoch, seconds: hit.seconds } : null;
 }
 
-/** The loss divisor of a run (1 when the file has no lossScale). */
+/**
+ * What a run's losses are divided by to put them on the paper's scale: `lossScale.authorsLossFactor`
+ * when the file has it, else `lossScale.perPixelDivisor`, else 1.
+ * @example `divisorOf({ ...run, lossScale: { perPixelDivisor: 625, authorsLossFactor: 312.5 } }) // 312.5`
+ */
 export function divisorOf(run: TrainRun): number {
-  return run.lossScale?.perPixelDivisor ?? 1;
+  return run.lossScale?.authorsLossFactor ?? run.lossScale?.perPixelDivisor ?? 1;
 }
 
 /**
@@ -147,6 +153,7 @@ export function summarizeProblem(problem: string, runs: readonly TrainRun[], pap
       file: run.file,
       divisor,
       divisorAssumed: run.lossScale === undefined,
+      complete: run.complete !== false,
       finalTrainLoss: last.trainLoss / divisor,
       finalValLoss: last.valLoss === null ? null : last.valLoss / divisor,
       secondsPerEpoch: cost,
