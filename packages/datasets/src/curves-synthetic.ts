@@ -2,6 +2,7 @@ import { createRng, OptionError, type Rng } from '@fisherkit/core';
 import type { Dataset, LoadOptions } from './dataset.js';
 import { autoencoderDataset } from './autoencoder-dataset.js';
 import { rasterizePolyline, type Point } from './rasterize-curve.js';
+import { resolveSize } from './sizes.js';
 import { eightyTwenty } from './split.js';
 
 /** Image side of the synthetic curves (28, as CURVES). */
@@ -12,8 +13,8 @@ export const CURVES_SYNTHETIC_COUNT = 20_000;
 export const CURVES_PEN_WIDTH = 1.5;
 /** Added to the seed for the generator stream, so it differs from the split stream of the same seed. */
 const GENERATOR_SALT = 0x43555256; // "CURV"
-const SAMPLES = 48;
-const MARGIN = 1.5;
+const SAMPLES = 24;
+const MARGIN = 2;
 const MIN_LENGTH = 10;
 
 /** Options of {@link generateCurvesSynthetic}. */
@@ -58,7 +59,11 @@ function drawCurve(rng: Rng, side: number): Point[] {
     for (let i = 0; i < curve.length; i++) {
       const p = curve[i];
       if (p.x < MARGIN || p.y < MARGIN || p.x > side - MARGIN || p.y > side - MARGIN) inside = false;
-      if (i > 0) length += Math.hypot(p.x - curve[i - 1].x, p.y - curve[i - 1].y);
+      if (i > 0) {
+        const dx = p.x - curve[i - 1].x;
+        const dy = p.y - curve[i - 1].y;
+        length += Math.sqrt(dx * dx + dy * dy);
+      }
     }
     if (inside && length >= MIN_LENGTH) return curve;
   }
@@ -66,7 +71,7 @@ function drawCurve(rng: Rng, side: number): Point[] {
 
 /**
  * Generates `n` CURVES-like 28×28 images (a stand-in for the original CURVES data, which are not
- * available here): three control points uniform in the square (1.5 px margin), the quadratic
+ * available here): three points uniform in the square (curves kept 2 px from the border), the quadratic
  * Bézier curve through them ({@link curveThrough}), resampled until it stays inside the image and
  * is at least 10 px long, rasterised with anti-aliasing ({@link rasterizePolyline}) at a fixed pen
  * width. Intensities lie in [0, 1]. Deterministic: the same seed and n give the same images
@@ -106,6 +111,9 @@ export function generateCurvesSynthetic(options: CurvesSyntheticOptions): Float3
  */
 export async function loadCurvesSynthetic(options: LoadOptions): Promise<Dataset> {
   const n = CURVES_SYNTHETIC_COUNT;
+  // Check the truncation before spending time on generation.
+  resolveSize('trainSize', options.trainSize, n - eightyTwenty(n));
+  resolveSize('validationSize', options.validationSize, eightyTwenty(n));
   return autoencoderDataset(
     {
       name: 'curves-synthetic',
