@@ -1,7 +1,7 @@
 import type { Dataset, LoadOptions } from './dataset.js';
 import { autoencoderDataset } from './autoencoder-dataset.js';
 import { DataError } from './data-error.js';
-import { chooseExampleMatrix, readExamples } from './mat-examples.js';
+import { assertFiniteExamples, chooseExampleMatrix, readExamples } from './mat-examples.js';
 import { openMatFile } from './mat-file.js';
 import { eightyTwenty } from './split.js';
 
@@ -35,6 +35,7 @@ export async function loadCurves(options: LoadOptions): Promise<Dataset> {
     });
     const n = choice.count;
     const examples = readExamples(choice, 784, n);
+    assertFiniteExamples(examples, 784, `CURVES file ${mat.path}, variable ${choice.variable.name}`, mat.path);
     return autoencoderDataset(
       {
         name: 'curves',

@@ -58,6 +58,14 @@ describe('loadFaces', () => {
     expect(ds.train.x[3 * 625 + 100]).toBe(pixel(train[3], 100));
   });
 
+  it('rejects non-finite values', async () => {
+    const bad = tmp.path('nan.mat');
+    const values = data.slice();
+    values[625 * 3 + 7] = Number.NaN;
+    writeFileSync(bad, writeMatV5([{ name: 'newfaces_single', type: 'single', rows: 625, cols: faces, data: values }]));
+    await expect(loadFaces({ seed: 0, dataPath: bad, trainingFaces: 20 })).rejects.toThrow(/variable newfaces_single: example 3 \(0-based\), pixel 7 is NaN/);
+  });
+
   it('errors on too few faces and lists the variables', async () => {
     await expect(loadFaces({ seed: 0, dataPath: v5 })).rejects.toThrow(/no variable is a real numeric 2-D matrix with one dimension 625 and at least 103,500 examples.*variables found: newfaces_single \(single 625×30\)/);
     await expect(loadFaces({ seed: 0, dataPath: v5, variable: 'newfaces_single' })).rejects.toThrow(/variable newfaces_single \(single 625×30\) is not a real numeric 2-D matrix/);

@@ -1,7 +1,7 @@
 import type { Dataset, LoadOptions } from './dataset.js';
 import { autoencoderDataset } from './autoencoder-dataset.js';
 import { DataError } from './data-error.js';
-import { chooseExampleMatrix, readExamples } from './mat-examples.js';
+import { assertFiniteExamples, chooseExampleMatrix, readExamples } from './mat-examples.js';
 import { openMatFile } from './mat-file.js';
 import { eightyTwenty } from './split.js';
 
@@ -47,6 +47,7 @@ export async function loadFaces(options: FacesOptions): Promise<Dataset> {
       examplesAs: 'columns',
     });
     const examples = readExamples(choice, 625, count);
+    assertFiniteExamples(examples, 625, `FACES file ${mat.path}, variable ${choice.variable.name}`, mat.path);
     return autoencoderDataset(
       {
         name: 'faces',

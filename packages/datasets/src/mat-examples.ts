@@ -97,3 +97,20 @@ export function readExamples(choice: ExampleMatrix, featureSize: number, count: 
   }
   return out;
 }
+
+/**
+ * Checks that every value of a row-major count × featureSize example matrix is finite; otherwise
+ * throws a {@link DataError} naming the first bad example and pixel (nothing is silently dropped).
+ *
+ * @example
+ * ```ts
+ * assertFiniteExamples(x, 625, 'FACES file /data/newfaces_rot_single.mat, variable newfaces_single');
+ * ```
+ */
+export function assertFiniteExamples(x: Float32Array, featureSize: number, label: string, path?: string): void {
+  for (let i = 0; i < x.length; i++) {
+    if (!Number.isFinite(x[i])) {
+      throw new DataError(`${label}: example ${Math.floor(i / featureSize)} (0-based), pixel ${i % featureSize} is ${x[i]}; the data must be finite`, path);
+    }
+  }
+}
