@@ -2,6 +2,8 @@ import { Command, CommanderError } from 'commander';
 import { registerApprox } from './commands/approx.js';
 import { registerReport } from './commands/report.js';
 import { registerTrain } from './commands/train.js';
+import { registerFimError } from './commands/fim-error.js';
+import { registerGrid } from './commands/grid.js';
 
 const program = new Command('fisherkit')
   .description('Natural-gradient benchmarks: KFAC and the KPSVD family of Fisher approximations (Koroko et al., 2023)')
@@ -11,6 +13,8 @@ const program = new Command('fisherkit')
 registerApprox(program);
 registerReport(program);
 registerTrain(program);
+registerFimError(program);
+registerGrid(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -166,19 +166,23 @@ export function problemPreset(problem: string): ProblemPreset {
  * included, as in their `autoencoder_*` modules); `logistic` = Hinton & Salakhutdinov / Martens
  * (logistic hidden units, linear code layer). The output activation follows the loss.
  *
+ * `sizes` replaces the preset's widths (same input and output width; the narrowest hidden layer is
+ * the code layer).
+ *
  * @example `architecture('curves', 'logistic').activations[5] // 'linear' (the 6-unit code layer)`
  */
-export function architecture(problem: string, hidden: HiddenUnits): { sizes: number[]; activations: Activation[] } {
+export function architecture(problem: string, hidden: HiddenUnits, sizes?: readonly number[]): { sizes: number[]; activations: Activation[] } {
   const preset = problemPreset(problem);
-  const layers = preset.sizes.length - 1;
-  const code = preset.sizes.indexOf(Math.min(...preset.sizes)) - 1; // the layer that outputs the code
+  const widths = sizes ?? preset.sizes;
+  const layers = widths.length - 1;
+  const code = widths.indexOf(Math.min(...widths.slice(1, -1))) - 1; // the layer that outputs the code
   const activations: Activation[] = [];
   for (let l = 0; l < layers; l++) {
     if (l === layers - 1) activations.push(preset.outputActivation);
     else if (hidden === 'relu') activations.push('relu');
     else activations.push(l === code ? 'linear' : 'sigmoid');
   }
-  return { sizes: [...preset.sizes], activations };
+  return { sizes: [...widths], activations };
 }
 
 /**

@@ -42,6 +42,8 @@ export interface TrainCliOptions {
   backend?: string;
   data?: string;
   hidden?: string;
+  /** Comma-separated layer widths replacing the preset's (e.g. `784,64,6,64,784`). */
+  sizes?: string;
   resume?: string;
   checkpointEvery?: string;
   out?: string;
@@ -167,7 +169,15 @@ export function resolveTrainConfig(options: TrainCliOptions, resolved: ResolvedM
   const preset = problemPreset(options.problem);
   const hidden = choice(options.hidden, ['relu', 'logistic'] as const, '--hidden', 'relu');
   const units = choice(options.units, ['paper', 'native'] as const, '--units', 'paper');
-  const { sizes, activations } = architecture(preset.problem, hidden);
+  let custom: number[] | undefined;
+  if (options.sizes !== undefined) {
+    custom = String(options.sizes).split(',').map((w) => parseInteger(w, '--sizes'));
+    const [first, last] = [preset.sizes[0], preset.sizes[preset.sizes.length - 1]];
+    if (custom.length < 3 || custom[0] !== first || custom[custom.length - 1] !== last) {
+      throw new CliError(`--sizes must list at least three widths from ${first} (input) to ${last} (output) for ${preset.problem}, got "${options.sizes}"`);
+    }
+  }
+  const { sizes, activations } = architecture(preset.problem, hidden, custom);
   const kind = resolved.kind;
   const k = authorsLossFactor(preset.loss, sizes[sizes.length - 1]);
   const factors = units === 'paper' ? conversionFactors(kind, k) : { learningRate: 1, damping: 1, weightDecay: 1, epsilon: 1 };

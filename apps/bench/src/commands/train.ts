@@ -105,6 +105,7 @@ export function registerTrain(program: Command): void {
     .option('--backend <name>', 'auto, wasm, cpu or tensorflow (default auto)')
     .option('--data <path>', 'data file or folder (CURVES/FACES .mat, IDX folder)')
     .option('--hidden <units>', "relu (the authors' runs, default) or logistic (logistic hidden units, linear code layer)")
+    .option('--sizes <list>', "layer widths replacing the preset's, e.g. 784,64,6,64,784 (input and output fixed by the problem)")
     .option('--resume <checkpoint>', 'continue from <out>.checkpoint.json')
     .option('--checkpoint-every <n>', 'write <out>.checkpoint.json every N epochs (always on SIGINT/SIGTERM)')
     .option('--out <file>', 'results JSON (required)')
