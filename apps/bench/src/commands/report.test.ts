@@ -171,6 +171,16 @@ describe('fisherkit report', () => {
     expect(html).toContain('--no-paper');
   });
 
+  it('--paper-epochs clips the paper curves', async () => {
+    const clipped = join(dir, 'clipped');
+    await buildReport({ inputs: inputs.slice(0, 1), out: clipped, paperEpochs: 12 });
+    const spec = JSON.parse(readFileSync(join(clipped, 'figures/mnist-training.vl.json'), 'utf8'));
+    const paperEpochs = spec.data.values.filter((p: { source: string }) => p.source === 'paper').map((p: { epoch: number }) => p.epoch);
+    expect(Math.max(...paperEpochs)).toBe(12);
+    expect(readFileSync(join(clipped, 'figures/mnist-training.svg'), 'utf8')).toContain('first 12 epochs');
+    await expect(buildReport({ inputs: inputs.slice(0, 1), out: clipped, paperEpochs: 0 })).rejects.toThrow(/--paper-epochs must be an integer ≥ 1, got 0/);
+  });
+
   it('a run without lossScale is drawn unscaled and flagged on the page', async () => {
     const { lossScale: _, ...unscaled } = trainRun('fashion-mnist', 'sgd', 0.2, 1);
     const out2 = join(dir, 'unscaled');
@@ -198,6 +208,7 @@ describe('fisherkit report', () => {
     expect(html).toContain('÷ authorsLossFactor 312.5, perPixelDivisor 625');
     expect(html).toContain('(incomplete)');
     expect(html).toContain('block: d_a = 31, d_g = 500');
+    expect(html).toContain('&quot;presetConvention&quot;: &quot;x&quot;');
     expect(readFileSync(join(out3, 'figures/faces-layer4-fim-error.svg'), 'utf8')).toContain('layer 4 (dense_4)');
   });
 

@@ -17,6 +17,8 @@ export interface ReportOptions {
   out: string;
   /** Draw the authors' curves and numbers beside ours (default true). */
   withPaper?: boolean;
+  /** Draw only the first N epochs of the paper's curves (default: all 200). */
+  paperEpochs?: number;
   /** Timestamp shown on the page (default: now, ISO). */
   generatedAt?: string;
 }
@@ -54,6 +56,10 @@ export async function buildReport(options: ReportOptions): Promise<ReportResult>
   const trainRuns = results.filter((r): r is TrainRun => r.kind === 'train');
   const fimRuns = results.filter((r): r is FimErrorRun => r.kind === 'fim-error');
   const withPaper = options.withPaper !== false;
+  const paperEpochs = options.paperEpochs ?? Infinity;
+  if (!(paperEpochs === Infinity || (Number.isInteger(paperEpochs) && paperEpochs >= 1))) {
+    throw new CliError(`--paper-epochs must be an integer ≥ 1, got ${options.paperEpochs}`);
+  }
   const paper: PaperRuns | undefined = withPaper ? loadPaperRuns() : undefined;
 
   const outDir = resolve(options.out);
@@ -91,7 +97,7 @@ export async function buildReport(options: ReportOptions): Promise<ReportResult>
   const problems: PageModel['problems'] = [];
   for (const problem of sortProblems(trainRuns.map((r) => r.problem))) {
     const runs = trainRuns.filter((r) => r.problem === problem);
-    const figure = await render(trainingFigure(problem, runs, colours, paper));
+    const figure = await render(trainingFigure(problem, runs, colours, paper, paperEpochs));
     const summary = summarizeProblem(problem, runs, paper);
     const paperProblem = paperProblemFor(problem);
     const paperLosses = withPaper && paperProblem ? PAPER_FINAL_TRAIN_LOSS[paperProblem] ?? {} : {};

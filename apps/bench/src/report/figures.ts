@@ -25,7 +25,10 @@ const PROBLEM_TITLES: Record<string, string> = {
   faces: 'FACES',
 };
 
-/** Title of a problem: "MNIST", "FACES", … or the id itself. */
+/**
+ * Title of a problem in figures and headings: "MNIST", "FACES", … or the id itself.
+ * @example `problemTitle('faces') // 'FACES'`
+ */
 export function problemTitle(problem: string): string {
   return PROBLEM_TITLES[problem] ?? problem;
 }
@@ -96,13 +99,20 @@ function lossPanel(title: string, x: { field: string; title: string; log: boolea
  * @param runs - the training runs of that problem.
  * @param colours - colour per method (see colourMap).
  * @param paper - the authors' runs to draw beside ours, or undefined for none.
+ * @param paperEpochs - draw only the paper's first N epochs (default: all).
  * @example
  * ```ts
  * const fig = trainingFigure('mnist', runs, colourMap(['kfac', 'adam']), loadPaperRuns());
  * const { svg, png } = await renderFigure(fig.spec);
  * ```
  */
-export function trainingFigure(problem: string, runs: readonly TrainRun[], colours: Map<string, string>, paper?: PaperRuns): FigureSpec {
+export function trainingFigure(
+  problem: string,
+  runs: readonly TrainRun[],
+  colours: Map<string, string>,
+  paper?: PaperRuns,
+  paperEpochs = Infinity,
+): FigureSpec {
   const labels = seriesLabels(runs);
   const points: TrainPoint[] = [];
   const domain: string[] = [];
@@ -137,7 +147,7 @@ export function trainingFigure(problem: string, runs: readonly TrainRun[], colou
     domain.push(series);
     range.push(colours.get(method)!);
     dashes.push(DASHED);
-    p.trainLoss.forEach((train, i) => {
+    p.trainLoss.slice(0, paperEpochs).forEach((train, i) => {
       points.push({ series, method, source: 'paper', epoch: i + 1, seconds: p.seconds[i], train, val: p.valLoss[i], dot: false });
     });
   }
@@ -148,7 +158,9 @@ export function trainingFigure(problem: string, runs: readonly TrainRun[], colou
   const ours = points.filter((p) => p.source === 'ours');
   const hidden = ours.filter((p) => !(p.train > 0) || (p.val !== null && !(p.val > 0)) || !(p.seconds > 0)).length;
   const subtitle = [
-    drawnPaper.length ? `solid: fisherkit runs; dashed: the authors' saved runs (${paperProblem})` : 'fisherkit runs',
+    drawnPaper.length
+      ? `solid: fisherkit runs; dashed: the authors' saved runs (${paperProblem}${Number.isFinite(paperEpochs) ? `, first ${paperEpochs} epochs` : ''})`
+      : 'fisherkit runs',
     allScaled ? 'losses on the paper\'s per-pixel scale (each run ÷ its lossScale factor)' : 'some runs have no lossScale: their losses are drawn unscaled (÷ 1)',
     ...(hidden ? [`${hidden} epoch record(s) with a loss ≤ 0 or 0 s cannot be drawn on log axes and are left out of those panels`] : []),
   ];
@@ -230,14 +242,20 @@ export function fimErrorFigure(run: FimErrorRun, colours: Map<string, string>, n
   };
 }
 
-/** A safe file stem: lower-case letters, digits and dashes. */
+/**
+ * A safe file stem: lower-case letters, digits and dashes.
+ * @example `slug('Curves Synthetic!') // 'curves-synthetic'`
+ */
 export function slug(text: string): string {
   return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'figure';
 }
 
 let fontChoice: FontChoice | undefined;
 
-/** The fonts the PNG rasteriser uses (looked up once). */
+/**
+ * The fonts the PNG rasteriser uses (looked up once per process).
+ * @example `pngFonts().family // 'DejaVu Sans'`
+ */
 export function pngFonts(): FontChoice {
   fontChoice ??= findFonts();
   return fontChoice;

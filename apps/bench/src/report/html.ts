@@ -123,6 +123,7 @@ function runDetails(run: TrainRun): string {
 <p class="file">${escapeHtml(run.file)}</p>
 <h4>config</h4>
 <pre>${escapeHtml(JSON.stringify(run.config, null, 2))}</pre>
+${Object.keys(run.extra).length ? `<h4>other fields of the file</h4>\n<pre>${escapeHtml(JSON.stringify(run.extra, null, 2))}</pre>` : ''}
 </details>`;
 }
 

@@ -30,6 +30,8 @@ export interface TrainRun {
   lossScale?: { perPixelDivisor: number; authorsLossFactor?: number };
   /** false while the run is still going or was interrupted (optional). */
   complete?: boolean;
+  /** Any other top-level fields of the file (data, hidden units, versions, …), shown with the config. */
+  extra: Record<string, unknown>;
   /** Path the run was read from (added by the reader, not part of the file). */
   file: string;
 }
@@ -173,7 +175,9 @@ export function parseTrainRun(value: unknown, file: string): TrainRun {
       );
     }
   }
-  const run: TrainRun = { kind: 'train', problem, method, config, backend, machine, epochs, file };
+  const known = new Set(['kind', 'problem', 'method', 'config', 'backend', 'machine', 'epochs', 'lossScale', 'complete']);
+  const extra = Object.fromEntries(Object.entries(value).filter(([k]) => !known.has(k)));
+  const run: TrainRun = { kind: 'train', problem, method, config, backend, machine, epochs, extra, file };
   if (value.lossScale !== undefined) {
     const lossScale = c.object(value, 'lossScale');
     run.lossScale = { perPixelDivisor: c.number(lossScale, 'perPixelDivisor', 'lossScale.perPixelDivisor', 'positive') };

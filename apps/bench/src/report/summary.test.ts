@@ -13,6 +13,7 @@ function run(method: string, losses: number[], seconds: number[], divisor?: numb
     config: {},
     backend: {},
     machine: {},
+    extra: {},
     epochs: losses.map((l, i) => ({ epoch: i + 1, trainLoss: l, valLoss: l + 1, seconds: seconds[i] })),
     ...(divisor === undefined ? {} : { lossScale: { perPixelDivisor: divisor } }),
     file,
