@@ -66,6 +66,22 @@ describe('symmetricEigen', () => {
     expect(relativeError(matmulTransB(vl, vectors), a)).toBeLessThan(1e-12);
   });
 
+  it.each([
+    [100, 20],
+    [300, 64],
+  ])('decomposes a low-rank PSD matrix X Xᵀ (n = %i, rank %i) like a real Fisher factor', (n, k) => {
+    // Regression: a large cluster of round-off-sized eigenvalues used to exhaust the QL sweeps.
+    const x = gaussian(createRng(n + k), n, k);
+    const a = exactSymmetric(matmulTransB(x, x));
+    const { values, vectors } = symmetricEigen(a);
+    expectAscending(values);
+    const top = values[n - 1];
+    for (let i = 0; i < n - k; i++) expect(Math.abs(values[i])).toBeLessThan(1e-12 * top);
+    expect(values[n - k]).toBeGreaterThan(1e-6 * top);
+    expect(eigenResidual(a, values, vectors)).toBeLessThan(1e-10);
+    expect(orthogonalityError(vectors)).toBeLessThan(1e-10);
+  });
+
   it('handles repeated eigenvalues Q diag(1, 1, 1, 2, 2, 5) Qᵀ', () => {
     const spectrum = [1, 1, 1, 2, 2, 5];
     const a = withSpectrum(spectrum, 21);

@@ -17,14 +17,15 @@ const MAX_SWEEPS_PER_EIGENVALUE = 60;
  * instead of streaming the full matrix through memory once per sweep.
  *
  * A subdiagonal entry is treated as zero when `|e_m| ≤ ε (|d_m| + |d_{m+1}|)` or
- * `|e_m| ≤ ε² ‖T‖`, so exact zero eigenvalues converge too.
+ * `|e_m| ≤ ε ‖T‖` (a backward-stable perturbation), so clusters of (near-)zero eigenvalues of
+ * low-rank matrices converge too; the local test alone never fires on such clusters.
  *
  * @example `tridiagonalQl(d, e, q, n)`
  */
 export function tridiagonalQl(d: Float64Array, e: Float64Array, v: Float64Array | null, n: number): void {
   let norm = 0;
   for (let i = 0; i < n; i++) norm = Math.max(norm, Math.abs(d[i]) + Math.abs(e[i]) + (i > 0 ? Math.abs(e[i - 1]) : 0));
-  const floor = EPS * EPS * norm;
+  const floor = EPS * norm;
   e[n - 1] = 0;
   const batch = v === null ? null : new RotationBatch(Math.max(4 * n, 1 << 15));
   for (let l = 0; l < n; l++) {
