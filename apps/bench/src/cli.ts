@@ -4,6 +4,7 @@ import { registerReport } from './commands/report.js';
 import { registerTrain } from './commands/train.js';
 import { registerFimError } from './commands/fim-error.js';
 import { registerGrid } from './commands/grid.js';
+import { registerReproduce } from './commands/reproduce.js';
 
 const program = new Command('fisherkit')
   .description('Natural-gradient benchmarks: KFAC and the KPSVD family of Fisher approximations (Koroko et al., 2023)')
@@ -15,6 +16,7 @@ registerReport(program);
 registerTrain(program);
 registerFimError(program);
 registerGrid(program);
+registerReproduce(program);
 
 try {
   await program.parseAsync(process.argv);
