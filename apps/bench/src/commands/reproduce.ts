@@ -21,6 +21,8 @@ export interface ReproducePlan {
   /** T_cov = T_inv for the short run (the paper's 100 would mean one refresh in a few epochs). */
   refreshEvery: number;
   fimIterations: number;
+  /** Fisher rows per iteration of experiment 1 (the paper: the whole batch; the short run: 128). */
+  fimFisherBatchSize: number;
   seed: number;
   backend: string;
   outDir: string;
@@ -58,6 +60,7 @@ export async function reproduce(plan: ReproducePlan): Promise<string> {
   await fimErrorCommand({
     problem: plan.problem,
     iterations: String(plan.fimIterations),
+    fisherBatchSize: String(plan.fimFisherBatchSize),
     trainSize: String(plan.trainSize),
     seed: String(plan.seed),
     backend: plan.backend,
@@ -89,11 +92,12 @@ export function registerReproduce(program: Command): void {
     .command('reproduce')
     .description('short reproduction: all seven methods on a real-MNIST subset, experiment 1, and the report')
     .option('--out-dir <dir>', 'where the result files and the report go', 'results/quick')
-    .option('--epochs <n>', 'epochs per method', '3')
-    .option('--train-size <n>', 'training images (of the 50,000)', '5120')
-    .option('--validation-size <n>', 'validation images (of the 10,000)', '2000')
+    .option('--epochs <n>', 'epochs per method', '2')
+    .option('--train-size <n>', 'training images (of the 50,000)', '4096')
+    .option('--validation-size <n>', 'validation images (of the 10,000)', '1000')
     .option('--refresh-every <n>', 'T_cov = T_inv of the short run (the paper: 100)', '10')
-    .option('--fim-iterations <n>', 'iterations of experiment 1', '200')
+    .option('--fim-iterations <n>', 'iterations of experiment 1', '100')
+    .option('--fim-fisher-batch-size <n>', 'Fisher rows per iteration of experiment 1 (the paper: the whole batch)', '128')
     .option('--seed <n>', 'seed of every run', '0')
     .option('--backend <name>', 'auto, wasm, cpu or tensorflow', 'auto')
     .action((o: Record<string, string>) =>
@@ -105,6 +109,7 @@ export function registerReproduce(program: Command): void {
           validationSize: parseInteger(o.validationSize, '--validation-size'),
           refreshEvery: parseInteger(o.refreshEvery, '--refresh-every'),
           fimIterations: parseInteger(o.fimIterations, '--fim-iterations'),
+          fimFisherBatchSize: parseInteger(o.fimFisherBatchSize, '--fim-fisher-batch-size'),
           seed: parseInteger(o.seed, '--seed', 0),
           backend: o.backend,
           outDir: o.outDir,

@@ -98,12 +98,14 @@ describe('compressed R(F) (isometric m-dimensional coordinates)', () => {
     }
   });
 
-  it('is offered when cheaper (m² ≤ d_a² + d_g²) unless forced either way', () => {
+  it('is offered when cheaper (m² ≤ 16 (d_a² + d_g²)) unless forced either way', () => {
     const rng = createRng(902);
     const small = samples(rng, 5, 4, 3);
     expect(rfOperator(small.a, small.g).compressed).toBeDefined();
     expect(rfOperator(small.a, small.g, { compressed: false }).compressed).toBeUndefined();
-    const large = samples(rng, 6, 4, 3);
+    const edge = samples(rng, 20, 4, 3);
+    expect(rfOperator(edge.a, edge.g).compressed).toBeDefined();
+    const large = samples(rng, 21, 4, 3);
     expect(rfOperator(large.a, large.g).compressed).toBeUndefined();
     expect(rfOperator(large.a, large.g, { compressed: true }).compressed).toBeDefined();
     expect(() => rfOperator(small.a, small.g, { compressed: 'yes' as unknown as boolean })).toThrow(OptionError);

@@ -1,5 +1,6 @@
 import type { Matrix } from '../matrix/matrix.js';
 import { matmulTransB } from '../matrix/multiply.js';
+import { samplePairCache } from './sample-pair-cache.js';
 import { assertFisherSamples } from './validate-kronecker.js';
 
 /**
@@ -16,6 +17,12 @@ import { assertFisherSamples } from './validate-kronecker.js';
  */
 export function fisherNormSquared(a: Matrix, g: Matrix): number {
   const { m } = assertFisherSamples(a, g, 'fisherNormSquared');
+  return cachedNormSquared(a, g, () => normSquared(a, g, m));
+}
+
+const cachedNormSquared = samplePairCache<number>();
+
+function normSquared(a: Matrix, g: Matrix, m: number): number {
   const ka = matmulTransB(a, a).data;
   const kg = matmulTransB(g, g).data;
   let diagonal = 0;
