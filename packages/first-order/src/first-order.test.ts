@@ -2,9 +2,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRng, OptionError, selectBackend } from '@fisherkit/core';
 import { createDenseNetwork, type DenseNetwork } from '@fisherkit/fisher';
-import { naturalGradient, type ApproximationPlugin, type Optimizer } from '@fisherkit/preconditioner';
+import { naturalGradient, type Optimizer } from '@fisherkit/preconditioner';
 import { adam } from './adam.js';
 import { sgd } from './sgd.js';
+import { identityPlugin } from '@fisherkit/preconditioner/conformance';
 
 const net = (): DenseNetwork => createDenseNetwork({ sizes: [6, 5, 3], activations: ['tanh', 'linear'], loss: 'mse', seed: 2 });
 
@@ -64,23 +65,7 @@ describe('sgd', () => {
   });
 
   it('equals naturalGradient with an identity plug-in and no KL-clip', () => {
-    const identity: ApproximationPlugin = {
-      id: 'identity',
-      title: 'identity',
-      reference: '-',
-      defaults: {},
-      createBlock: (layer) => ({
-        layer,
-        updateStatistics() {},
-        updateInverse() {},
-        precondition: (g) => g.clone(),
-        terms: () => [],
-        diagnostics: () => ({}),
-        getState: () => ({}),
-        setState() {},
-        dispose() {},
-      }),
-    };
+    const identity = identityPlugin;
     const a = net();
     const b = net();
     const o1 = sgd({ learningRate: 0.05, weightDecay: 1e-2 });

@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createRng, selectBackend } from '@fisherkit/core';
+import { selectBackend } from '@fisherkit/core';
 import { createDenseNetwork, type DenseNetwork } from '@fisherkit/fisher';
 import { naturalGradient, train, type ApproximationPlugin, type TrainingState } from '@fisherkit/preconditioner';
 import { kfac } from './kfac.js';
+import { identityPlugin as identity, lowRankData } from '@fisherkit/preconditioner/conformance';
 
 // Tiny runs use T_cov = T_inv = 5 (instead of the paper's 100) so that the 256-sample,
 // 8-steps-per-epoch problem refreshes its curvature several times per epoch.
@@ -17,41 +18,6 @@ beforeAll(async () => {
 const autoencoder = (): DenseNetwork =>
   createDenseNetwork({ sizes: [16, 8, 4, 8, 16], activations: ['sigmoid', 'sigmoid', 'sigmoid', 'sigmoid'], loss: 'bce', seed: 3 });
 
-/** Synthetic rank-3 data in (0, 1): x = sigmoid(3 · z Bᵀ). */
-function lowRankData(n: number, dim: number, rank: number, seed: number): Float32Array {
-  const rng = createRng(seed);
-  const b = Array.from({ length: dim * rank }, () => rng.normal());
-  const out = new Float32Array(n * dim);
-  for (let i = 0; i < n; i++) {
-    const z = Array.from({ length: rank }, () => rng.normal());
-    for (let j = 0; j < dim; j++) {
-      let s = 0;
-      for (let k = 0; k < rank; k++) s += b[j * rank + k] * z[k];
-      out[i * dim + j] = 1 / (1 + Math.exp(-3 * s));
-    }
-  }
-  return out;
-}
-
-/** Δ = DW: with klClip null, naturalGradient(identity) is heavy-ball SGD with the same momentum and weight decay. */
-const identity: ApproximationPlugin = {
-  id: 'identity',
-  title: 'no preconditioning',
-  reference: '-',
-  defaults: {},
-  createBlock: (layer) => ({
-    layer,
-    updateStatistics() {},
-    updateInverse() {},
-    precondition: (g) => g.clone(),
-    terms: () => [],
-    diagnostics: () => ({}),
-    getState: () => ({}),
-    setState() {},
-    dispose() {},
-  }),
-};
-
 const flat = (model: DenseNetwork): number[] => {
   const ws = model.getWeights();
   const out = ws.flatMap((w) => Array.from(w.dataSync()));
@@ -60,8 +26,8 @@ const flat = (model: DenseNetwork): number[] => {
 };
 
 describe('acceptance: KFAC on a tiny auto-encoder', () => {
-  const x = lowRankData(256, 16, 3, 11);
-  const valX = lowRankData(64, 16, 3, 12);
+  const x = lowRankData(256, 16, 3, 11, 3);
+  const valX = lowRankData(64, 16, 3, 12, 3);
   const common = { learningRate: 0.1, momentum: 0.9, weightDecay: 1e-4 };
 
   it('reaches a lower training loss than SGD with the same learning rate, every epoch', async () => {

@@ -56,21 +56,7 @@ export function spyPlugin(log: SpyCall[] = []): ApproximationPlugin<{ scale: num
   };
 }
 
-/** Low-rank synthetic data in (0, 1): x = sigmoid(z Bᵀ), z ~ N(0, I_rank). Row-major Float32Array. */
-export function lowRankData(n: number, dim: number, rank: number, seed: number): Float32Array {
-  const rng = createRng(seed);
-  const b = Array.from({ length: dim * rank }, () => rng.normal());
-  const out = new Float32Array(n * dim);
-  for (let i = 0; i < n; i++) {
-    const z = Array.from({ length: rank }, () => rng.normal());
-    for (let j = 0; j < dim; j++) {
-      let s = 0;
-      for (let k = 0; k < rank; k++) s += b[j * rank + k] * z[k];
-      out[i * dim + j] = 1 / (1 + Math.exp(-s));
-    }
-  }
-  return out;
-}
+export { lowRankData } from './conformance/fixtures.js';
 
 /** Every weight of a model as one flat array. */
 export function flatWeights(model: { getWeights(): tf.Tensor2D[] }): number[] {

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { createRng, type Matrix } from '@fisherkit/core';
 import { createDenseNetwork, type LayerBatch, type LayerSpec } from '@fisherkit/fisher';
+import type { ApproximationPlugin } from '../contract.js';
 
 /** One layer the suite runs a plug-in on: its spec and two Fisher mini-batches of it. */
 export interface ConformanceLayer {
@@ -91,3 +92,49 @@ export function capturedLayer(seed = 7): ConformanceLayer {
 function matrix(rows: number, cols: number, data: Float64Array): Matrix {
   return { rows, cols, data };
 }
+
+/**
+ * Low-rank synthetic data in (0, 1) for small training tests: `x = sigmoid(gain · z Bᵀ)`,
+ * `z ~ N(0, I_rank)`, B with N(0, 1) entries; row-major n × dim Float32Array.
+ *
+ * @example `const x = lowRankData(256, 16, 3, 1, 3) // 256 auto-encoder examples of width 16`
+ */
+export function lowRankData(n: number, dim: number, rank: number, seed: number, gain = 1): Float32Array {
+  const rng = createRng(seed);
+  const b = Array.from({ length: dim * rank }, () => rng.normal());
+  const out = new Float32Array(n * dim);
+  for (let i = 0; i < n; i++) {
+    const z = Array.from({ length: rank }, () => rng.normal());
+    for (let j = 0; j < dim; j++) {
+      let s = 0;
+      for (let k = 0; k < rank; k++) s += b[j * rank + k] * z[k];
+      out[i * dim + j] = 1 / (1 + Math.exp(-gain * s));
+    }
+  }
+  return out;
+}
+
+/**
+ * The identity "approximation" (`Δ = DW`): with `klClip: null`, `naturalGradient(identityPlugin)` is
+ * heavy-ball SGD with the driver's momentum and weight decay — the baseline that isolates what a
+ * curvature plug-in adds.
+ *
+ * @example `naturalGradient(identityPlugin, { learningRate: 0.1, klClip: null })`
+ */
+export const identityPlugin: ApproximationPlugin = {
+  id: 'identity',
+  title: 'no preconditioning',
+  reference: '-',
+  defaults: {},
+  createBlock: (layer) => ({
+    layer,
+    updateStatistics() {},
+    updateInverse() {},
+    precondition: (g) => g.clone(),
+    terms: () => [],
+    diagnostics: () => ({}),
+    getState: () => ({}),
+    setState() {},
+    dispose() {},
+  }),
+};

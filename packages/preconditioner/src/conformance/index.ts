@@ -15,6 +15,6 @@ export {
   type DenseSvd,
 } from './dense-reference.js';
 export { denseDampedMatrix, denseSolvePreconditioned, dampingTraceScale } from './dense-preconditioner.js';
-export { capturedLayer, syntheticLayerBatch, syntheticLayers, type ConformanceLayer } from './fixtures.js';
+export { capturedLayer, identityPlugin, lowRankData, syntheticLayerBatch, syntheticLayers, type ConformanceLayer } from './fixtures.js';
 export { relativeDifference } from './compare.js';
 export { throughJsonFile } from './checks/checkpoint.js';
