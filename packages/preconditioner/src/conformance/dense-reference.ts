@@ -1,7 +1,7 @@
 import { denseFisher, rearrange, type KroneckerTerm, type Matrix } from '@fisherkit/core';
 import type { LayerBatch } from '@fisherkit/fisher';
 import { Matrix as MlMatrix, SVD } from 'ml-matrix';
-import type { ConformanceKind } from './spec.js';
+import type { KroneckerConformanceKind } from './spec.js';
 
 /** A dense matrix with its singular values (descending) and rank-k truncations. */
 export interface DenseSvd {
@@ -110,7 +110,7 @@ export function denseReferences(batch: LayerBatch): DenseReferences {
  *
  * @example `const target = referenceRearranged('best-rank-2', denseReferences(batch));`
  */
-export function referenceRearranged(kind: ConformanceKind, refs: DenseReferences): Matrix {
+export function referenceRearranged(kind: KroneckerConformanceKind, refs: DenseReferences): Matrix {
   switch (kind) {
     case 'kfac':
       return refs.kfacRearranged;

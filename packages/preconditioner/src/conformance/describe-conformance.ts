@@ -29,6 +29,11 @@ import type { ConformanceSpec } from './spec.js';
  * - (g) no tensors leak; (h) state survives a JSON checkpoint; (i) running averages are
  *   `ρ·old + (1 − ρ)·new`, sign-consistently.
  *
+ * For `kind: 'custom'` (an approximation that is not one or two Kronecker products: diagonal,
+ * block-diagonal, …) (a) and (b) are not registered, (c) solves with the block's own
+ * `dampedMatrix(damping)` when it has one (see `DenseMatrixBlock`), and λ is measured in units of
+ * the batch's dense KFAC term; (d)–(i) run unchanged.
+ *
  * @example
  * ```ts
  * // packages/my-plugin/src/conformance.test.ts

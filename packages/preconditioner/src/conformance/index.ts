@@ -1,7 +1,7 @@
 // The conformance test kit: `import { describeConformance } from '@fisherkit/preconditioner/conformance'`.
 // A separate entry point, so the main entry never imports vitest.
 export { describeConformance } from './describe-conformance.js';
-export type { ConformanceKind, ConformanceSpec } from './spec.js';
+export { isKroneckerKind, type BlockWithDenseMatrix, type ConformanceKind, type ConformanceSpec, type DenseMatrixBlock, type KroneckerConformanceKind } from './spec.js';
 export { approximationErrors, errorsFromReferences, type ApproximationErrors } from './approximation-errors.js';
 export {
   denseKfacTerm,

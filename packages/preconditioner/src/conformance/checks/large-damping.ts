@@ -2,14 +2,15 @@ import { expect, it } from 'vitest';
 import type { Matrix } from '@fisherkit/core';
 import { relativeDifference } from '../compare.js';
 import type { ConformanceContext } from '../context.js';
-import { dampingTraceScale } from '../dense-preconditioner.js';
 import { preconditionBest, randomMatrix, type BlockWithExact } from '../tensors.js';
 import { TOLERANCES } from '../tolerances.js';
+import { largeDampingScale } from './scale.js';
 
 /**
  * Check (e): damping dominates as it grows, `λ P(X) → X`. With the trace scale
  * `s = (tr A₁/π + π tr G₁)²` of the damped first term, `‖λ P(X) − X‖ ≤ 1e-3 ‖X‖` at `λ = 1e6 s`,
  * and that error is smaller than at `λ = 1e2 s` (the trend), default options, `pi: 'tracenorm'`.
+ * Kind `custom` uses the larger of the dense KFAC trace scale and `tr F` ({@link largeDampingScale}).
  */
 export function registerLargeDampingChecks(ctx: ConformanceContext): void {
   it('λ·P(grad) tends to grad as the damping λ grows', () => {
@@ -17,7 +18,7 @@ export function registerLargeDampingChecks(ctx: ConformanceContext): void {
       const block = ctx.createBlock(l.layer);
       try {
         block.updateStatistics(l.batch, 0);
-        const s = dampingTraceScale(block.terms()[0], 'tracenorm');
+        const s = largeDampingScale(ctx, l.batch, block);
         const grad = randomMatrix(2000 + index, l.batch.a.cols, l.batch.g.cols);
         const errorAt = (lambda: number): number => {
           block.updateInverse({ lambda, pi: 'tracenorm' });

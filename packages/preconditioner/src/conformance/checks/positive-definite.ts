@@ -1,8 +1,9 @@
 import { expect, it } from 'vitest';
-import { dot, meanTraceScale, norm } from '../compare.js';
+import { dot, norm } from '../compare.js';
 import type { ConformanceContext } from '../context.js';
 import { preconditionBest, preconditionFloat32, randomMatrix } from '../tensors.js';
 import { TOLERANCES } from '../tolerances.js';
+import { dampingUnit } from './scale.js';
 
 /**
  * Check (d): with the plug-in's default options the preconditioner P is symmetric positive
@@ -16,7 +17,7 @@ export function registerPositiveDefiniteChecks(ctx: ConformanceContext): void {
       const block = ctx.createBlock(l.layer);
       try {
         block.updateStatistics(l.batch, 0);
-        block.updateInverse({ lambda: 1e-3 * meanTraceScale(block.terms()[0]), pi: 'tracenorm' });
+        block.updateInverse({ lambda: 1e-3 * dampingUnit(ctx, l.batch, block), pi: 'tracenorm' });
         const da = l.batch.a.cols;
         const dg = l.batch.g.cols;
         const xs = Array.from({ length: 20 }, (_, k) => randomMatrix(1000 * (index + 1) + k, da, dg));
