@@ -20,6 +20,32 @@ describe('triangular solves', () => {
     expect(relativeError(matmul(l, solveLower(l, b1)), b1)).toBeLessThan(1e-12);
   });
 
+  it.each([1, 7, 33, 65, 130])('blocked solves match plain substitution (n = %i, several column counts)', (n) => {
+    const l = cholesky(randomSpd(n, 700 + n));
+    const u = transpose(l);
+    for (const p of [1, 7, 65, 130]) {
+      const b = gaussian(createRng(n * 1000 + p), n, p);
+      // Reference: column-by-column forward and back substitution.
+      const fwd = zeros(n, p);
+      const bwd = zeros(n, p);
+      for (let c = 0; c < p; c++) {
+        for (let i = 0; i < n; i++) {
+          let s = b.data[i * p + c];
+          for (let k = 0; k < i; k++) s -= l.data[i * n + k] * fwd.data[k * p + c];
+          fwd.data[i * p + c] = s / l.data[i * n + i];
+        }
+        for (let i = n - 1; i >= 0; i--) {
+          let s = b.data[i * p + c];
+          for (let k = i + 1; k < n; k++) s -= l.data[k * n + i] * bwd.data[k * p + c];
+          bwd.data[i * p + c] = s / l.data[i * n + i];
+        }
+      }
+      expect(relativeError(solveLower(l, b), fwd)).toBeLessThan(1e-12);
+      expect(relativeError(solveLowerTransposed(l, b), bwd)).toBeLessThan(1e-12);
+      expect(relativeError(solveUpper(u, b), bwd)).toBeLessThan(1e-12);
+    }
+  });
+
   it('matches hand-computed 2 × 2 solutions and ignores the other triangle', () => {
     const l = fromRows([[2, 99], [1, 4]]); // 99 is above the diagonal: ignored
     expect(toRows(solveLower(l, fromRows([[2], [9]])))).toEqual([[1], [2]]);

@@ -1,6 +1,7 @@
 import { FisherkitError, ShapeError } from '../errors.js';
 import type { Matrix } from '../matrix/matrix.js';
 import { assertFinite, assertSquare } from '../matrix/validate.js';
+import { backwardUpperRows, forwardLowerRows, transposeData } from './substitution-kernels.js';
 
 function checkSystem(t: Matrix, b: Matrix, op: string): void {
   assertSquare(t, `${op}: the triangular factor`);
@@ -27,8 +28,9 @@ function checkSystem(t: Matrix, b: Matrix, op: string): void {
 
 /**
  * Forward substitution: solves `L X = B` for lower-triangular `L` (entries above the diagonal
- * are ignored). `X_i = (B_i − Σ_{k<i} L_ik X_k) / L_ii`, row by row, so the inner loops run
- * along contiguous rows of `X`. `B` may have many columns.
+ * are ignored). `X_i = (B_i − Σ_{k<i} L_ik X_k) / L_ii`, blocked so that the bulk of the work is
+ * matrix products by the shared register-blocked kernel (on `Bᵀ`, so every inner loop runs
+ * along contiguous rows). `B` may have many columns.
  *
  * @example
  * ```ts
@@ -39,27 +41,14 @@ export function solveLower(l: Matrix, b: Matrix): Matrix {
   checkSystem(l, b, 'solveLower');
   const n = l.rows;
   const p = b.cols;
-  const ld = l.data;
-  const x = b.data.slice();
-  for (let i = 0; i < n; i++) {
-    const xi = i * p;
-    const li = i * n;
-    for (let k = 0; k < i; k++) {
-      const s = ld[li + k];
-      if (s === 0) continue;
-      const xk = k * p;
-      for (let j = 0; j < p; j++) x[xi + j] -= s * x[xk + j];
-    }
-    const inv = 1 / ld[li + i];
-    for (let j = 0; j < p; j++) x[xi + j] *= inv;
-  }
-  return { rows: n, cols: p, data: x };
+  const xt = transposeData(b.data, n, p);
+  forwardLowerRows(l.data, n, xt, p, false);
+  return { rows: n, cols: p, data: transposeData(xt, p, n) };
 }
 
 /**
  * Back substitution with the transpose of a lower-triangular factor: solves `Lᵀ X = B`
- * (entries of `L` above the diagonal are ignored). Column-oriented, so it reads rows of `L`:
- * once `X_i = B_i / L_ii` is final, `B_k −= L_ik X_i` for every `k < i`.
+ * (entries of `L` above the diagonal are ignored), blocked as {@link solveUpper} on `U = Lᵀ`.
  *
  * @example
  * ```ts
@@ -71,26 +60,16 @@ export function solveLowerTransposed(l: Matrix, b: Matrix): Matrix {
   checkSystem(l, b, 'solveLowerTransposed');
   const n = l.rows;
   const p = b.cols;
-  const ld = l.data;
-  const x = b.data.slice();
-  for (let i = n - 1; i >= 0; i--) {
-    const xi = i * p;
-    const li = i * n;
-    const inv = 1 / ld[li + i];
-    for (let j = 0; j < p; j++) x[xi + j] *= inv;
-    for (let k = 0; k < i; k++) {
-      const s = ld[li + k];
-      if (s === 0) continue;
-      const xk = k * p;
-      for (let j = 0; j < p; j++) x[xk + j] -= s * x[xi + j];
-    }
-  }
-  return { rows: n, cols: p, data: x };
+  const u = transposeData(l.data, n, n);
+  const xt = transposeData(b.data, n, p);
+  backwardUpperRows(u, n, xt, p);
+  return { rows: n, cols: p, data: transposeData(xt, p, n) };
 }
 
 /**
  * Back substitution: solves `U X = B` for upper-triangular `U` (entries below the diagonal are
- * ignored). `X_i = (B_i − Σ_{k>i} U_ik X_k) / U_ii`, from the last row up.
+ * ignored). `X_i = (B_i − Σ_{k>i} U_ik X_k) / U_ii`, from the last block up, blocked like
+ * {@link solveLower}.
  *
  * @example
  * ```ts
@@ -101,19 +80,7 @@ export function solveUpper(u: Matrix, b: Matrix): Matrix {
   checkSystem(u, b, 'solveUpper');
   const n = u.rows;
   const p = b.cols;
-  const ud = u.data;
-  const x = b.data.slice();
-  for (let i = n - 1; i >= 0; i--) {
-    const xi = i * p;
-    const ui = i * n;
-    for (let k = i + 1; k < n; k++) {
-      const s = ud[ui + k];
-      if (s === 0) continue;
-      const xk = k * p;
-      for (let j = 0; j < p; j++) x[xi + j] -= s * x[xk + j];
-    }
-    const inv = 1 / ud[ui + i];
-    for (let j = 0; j < p; j++) x[xi + j] *= inv;
-  }
-  return { rows: n, cols: p, data: x };
+  const xt = transposeData(b.data, n, p);
+  backwardUpperRows(u.data, n, xt, p);
+  return { rows: n, cols: p, data: transposeData(xt, p, n) };
 }
