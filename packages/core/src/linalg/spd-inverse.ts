@@ -1,11 +1,18 @@
 import { zeros, type Matrix } from '../matrix/matrix.js';
 import { cholesky } from './cholesky.js';
+import { gemmNT } from './gemm-kernel.js';
+import { forwardLowerRows } from './substitution-kernels.js';
+
+/** Row-block size of the `L⁻ᵀ L⁻¹` product. */
+const NB = 64;
 
 /**
  * Inverse of a symmetric positive definite matrix, exactly symmetric:
- * `A⁻¹ = L⁻ᵀ L⁻¹` with `A = L Lᵀ`. `L⁻¹` is formed row by row and `L⁻ᵀ L⁻¹` is accumulated as
- * a sum of rank-one terms over the rows of `L⁻¹` (lower triangle only, then mirrored), so
- * every inner loop is contiguous.
+ * `A⁻¹ = L⁻ᵀ L⁻¹` with `A = L Lᵀ`. `Y = L⁻ᵀ` (upper triangular) is formed by blocked forward
+ * substitution on the rows of the identity, touching only its non-zero part; then the lower
+ * triangle of `Y Yᵀ` is formed block row by block row as matrix products over the non-zero
+ * columns (`(Y Yᵀ)_ij = Σ_{k ≥ i} Y_ik Y_jk` for j ≤ i), and mirrored. All three stages run on
+ * the shared register-blocked kernel (`gemm-kernel.ts`).
  *
  * @throws NotPositiveDefiniteError when `A` is not positive definite (see {@link cholesky}).
  *
@@ -17,41 +24,20 @@ import { cholesky } from './cholesky.js';
 export function spdInverse(a: Matrix): Matrix {
   const l = cholesky(a);
   const n = l.rows;
-  const x = lowerInverse(l);
+  const y = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) y[i * n + i] = 1;
+  forwardLowerRows(l.data, n, y, n, true); // y = L⁻ᵀ
   const out = zeros(n, n);
   const c = out.data;
-  const xd = x.data;
-  // c_ij = Σ_{k ≥ i} x_ki x_kj  for j ≤ i.
-  for (let k = 0; k < n; k++) {
-    const rk = k * n;
-    for (let i = 0; i <= k; i++) {
-      const s = xd[rk + i];
-      if (s === 0) continue;
-      const ci = i * n;
-      for (let j = 0; j <= i; j++) c[ci + j] += s * xd[rk + j];
-    }
+  // C[I, ≤I] −= Y[I, ≥I0] Y[≤I, ≥I0]ᵀ, then negate: C = Y Yᵀ on and below the diagonal blocks.
+  for (let i0 = 0; i0 < n; i0 += NB) {
+    const i1 = Math.min(n, i0 + NB);
+    gemmNT(i1 - i0, i1, n - i0, y, i0 * n + i0, n, y, i0, n, c, i0 * n, n);
   }
-  for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) c[j * n + i] = c[i * n + j];
-  return out;
-}
-
-/** `L⁻¹` of a lower-triangular `L` with non-zero diagonal: `X_i = (e_i − Σ_{k<i} L_ik X_k) / L_ii`. */
-function lowerInverse(l: Matrix): Matrix {
-  const n = l.rows;
-  const ld = l.data;
-  const x = zeros(n, n);
-  const xd = x.data;
   for (let i = 0; i < n; i++) {
     const ri = i * n;
-    for (let k = 0; k < i; k++) {
-      const s = ld[ri + k];
-      if (s === 0) continue;
-      const rk = k * n;
-      for (let j = 0; j <= k; j++) xd[ri + j] -= s * xd[rk + j];
-    }
-    xd[ri + i] += 1;
-    const inv = 1 / ld[ri + i];
-    for (let j = 0; j <= i; j++) xd[ri + j] *= inv;
+    for (let j = 0; j <= i; j++) c[ri + j] = -c[ri + j];
+    for (let j = 0; j < i; j++) c[j * n + i] = c[ri + j];
   }
-  return x;
+  return out;
 }

@@ -34,6 +34,12 @@ describe('spdInverse', () => {
     for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) expect(inv.data[i * n + j]).toBe(inv.data[j * n + i]);
   });
 
+  it.each([7, 33, 65, 130])('blocked inverse matches column-by-column solves (n = %i)', (n) => {
+    const a = randomSpd(n, 710 + n);
+    const ref = spdSolve(a, identity(n));
+    expect(relativeError(spdInverse(a), ref)).toBeLessThan(1e-12);
+  });
+
   it('matches the 1 × 1 and 2 × 2 closed forms', () => {
     expect(toRows(spdInverse(fromRows([[4]])))).toEqual([[0.25]]);
     // [[a, b], [b, c]]⁻¹ = [[c, −b], [−b, a]] / (ac − b²)
