@@ -71,8 +71,11 @@ async function loadApproximations(): Promise<ApproximationPlugin<any>[]> {
  */
 export const APPROXIMATIONS: readonly ApproximationPlugin<any>[] = await loadApproximations();
 
-/** The CLI ids of the in-repo approximations. */
-export const APPROXIMATION_IDS = APPROXIMATIONS.map((p) => p.id);
+/**
+ * The CLI ids of the in-repo approximations, including marked packages not linked yet (for those,
+ * {@link approximationById} says to run `npm install`).
+ */
+export const APPROXIMATION_IDS = [...APPROXIMATIONS.map((p) => p.id), ...UNLINKED_APPROXIMATIONS.map((p) => p.id)];
 
 /**
  * Finds an in-repo approximation plug-in by its id, checked by the plug-in guard.
