@@ -8,6 +8,8 @@
  * matrix–vector product of step k + 1 are fused into one sweep over the trailing triangle, so the
  * matrix is streamed through the cache once per step instead of twice.
  */
+import { gemmNT } from './gemm-kernel.js';
+
 export interface HouseholderTridiagonal {
   /** Order of the matrix. */
   n: number;
@@ -190,86 +192,80 @@ function fusedSweep(
   }
 }
 
+/** Number of reflectors per block of the blocked accumulation. */
+const QB = 32;
+
 /**
  * Forms `W = Qᵀ = H_{n−3} ⋯ H_0` (row-major n × n) from the stored reflectors by backward
- * accumulation, `W ← W H_k H_{k−1} H_{k−2} H_{k−3}`, four reflectors per pass over the rows:
- * per row, one pass takes the four dot products `d_a = w·v_a`, the coefficients follow from the
- * small Gram matrix `v_a·v_b` (`f_k = β_k d_k`, `f_{k−1} = β_{k−1}(d_{k−1} − f_k v_k·v_{k−1})`, …),
- * and a second pass subtracts `Σ_a f_a v_a` — each row element is loaded twice per four
- * reflectors instead of twice per reflector.
+ * accumulation in blocks of {@link QB} reflectors, with the compact WY form
+ * `H_j ⋯ H_{j+b−1} = I − V T Vᵀ` (V: the b reflectors as columns, T: b × b upper triangular,
+ * `T_ii = β_i`, `T[<i, i] = −β_i T[<i, <i] (V[:, <i]ᵀ v_i)`): each block is
+ * `W ← W − (W V) Tᵀ Vᵀ`, two matrix products on the shared register-blocked kernel
+ * (`gemm-kernel.ts`), restricted to rows and columns ≥ j + 1 where W differs from I.
  * @example `const w = accumulateTransposedQ(householderTridiagonal(work, n))`
  */
 export function accumulateTransposedQ(t: HouseholderTridiagonal): Float64Array {
   const { n, reflectors: a, beta } = t;
   const w = new Float64Array(n * n);
   for (let i = 0; i < n; i++) w[i * n + i] = 1;
-  const v0 = new Float64Array(n);
-  const v1 = new Float64Array(n);
-  const v2 = new Float64Array(n);
-  const v3 = new Float64Array(n);
-  const vs = [v0, v1, v2, v3];
-  let k = n - 3;
-  for (; k >= 3; k -= 4) {
-    // Reflectors k, k−1, k−2, k−3 (applied in that order), zero-padded to length n.
-    const b0 = beta[k];
-    const b1 = beta[k - 1];
-    const b2 = beta[k - 2];
-    const b3 = beta[k - 3];
-    if (b0 === 0 && b1 === 0 && b2 === 0 && b3 === 0) continue;
-    for (let q = 0; q < 4; q++) {
-      const vq = vs[q];
-      const kq = k - q;
-      vq.fill(0);
-      if (beta[kq] !== 0) for (let j = kq + 1; j < n; j++) vq[j] = a[kq * n + j];
+  if (n <= 2) return w;
+  const vt = new Float64Array(QB * n); // block reflectors as rows (zero-padded), stride n
+  const v = new Float64Array(n * QB); // their transpose, rows c ≥ j + 1, stride QB
+  const y = new Float64Array(n * QB); // −W V, then X = (W V) Tᵀ, stride QB
+  const tm = new Float64Array(QB * QB);
+  const g = new Float64Array(QB);
+  for (let j1 = n - 2; j1 > 0; j1 -= QB) {
+    const j0 = Math.max(0, j1 - QB);
+    const b = j1 - j0;
+    let any = false;
+    for (let s = 0; s < b; s++) if (beta[j0 + s] !== 0) any = true;
+    if (!any) continue;
+    const c0 = j0 + 1; // first row/column touched
+    const m = n - c0;
+    vt.fill(0, 0, b * n);
+    for (let s = 0; s < b; s++) {
+      const k = j0 + s;
+      if (beta[k] === 0) continue;
+      const rk = k * n;
+      const rs = s * n;
+      for (let c = k + 1; c < n; c++) vt[rs + c] = a[rk + c];
     }
-    const start = k - 2; // first column where any of the four is non-zero
-    const g01 = dotFrom(v0, v1, start, n);
-    const g02 = dotFrom(v0, v2, start, n);
-    const g03 = dotFrom(v0, v3, start, n);
-    const g12 = dotFrom(v1, v2, start, n);
-    const g13 = dotFrom(v1, v3, start, n);
-    const g23 = dotFrom(v2, v3, start, n);
-    for (let r = start; r < n; r++) {
-      const rr = r * n;
-      let d0 = 0;
-      let d1 = 0;
-      let d2 = 0;
-      let d3 = 0;
-      for (let j = start; j < n; j++) {
-        const x = w[rr + j];
-        d0 += x * v0[j];
-        d1 += x * v1[j];
-        d2 += x * v2[j];
-        d3 += x * v3[j];
+    for (let r = 0; r < m; r++) for (let s = 0; s < b; s++) v[r * QB + s] = vt[s * n + c0 + r];
+    // T (upper triangular, row-major b × b in tm with stride QB).
+    tm.fill(0);
+    for (let i = 0; i < b; i++) {
+      const bi = beta[j0 + i];
+      tm[i * QB + i] = bi;
+      if (bi === 0 || i === 0) continue;
+      for (let s = 0; s < i; s++) {
+        let d = 0;
+        const rs = s * n;
+        const ri = i * n;
+        for (let c = j0 + i + 1; c < n; c++) d += vt[rs + c] * vt[ri + c];
+        g[s] = d;
       }
-      const f0 = b0 * d0;
-      const f1 = b1 * (d1 - f0 * g01);
-      const f2 = b2 * (d2 - f0 * g02 - f1 * g12);
-      const f3 = b3 * (d3 - f0 * g03 - f1 * g13 - f2 * g23);
-      if (f0 === 0 && f1 === 0 && f2 === 0 && f3 === 0) continue;
-      for (let j = start; j < n; j++) w[rr + j] -= f0 * v0[j] + f1 * v1[j] + f2 * v2[j] + f3 * v3[j];
+      for (let s = 0; s < i; s++) {
+        let d = 0;
+        for (let q = s; q < i; q++) d += tm[s * QB + q] * g[q];
+        tm[s * QB + i] = -bi * d;
+      }
     }
-  }
-  for (; k >= 0; k--) {
-    const b = beta[k];
-    if (b === 0) continue;
-    const rk = k * n;
-    for (let r = k + 1; r < n; r++) {
-      const rr = r * n;
-      let s = 0;
-      for (let j = k + 1; j < n; j++) s += w[rr + j] * a[rk + j];
-      const f = b * s;
-      if (f === 0) continue;
-      for (let j = k + 1; j < n; j++) w[rr + j] -= f * a[rk + j];
+    // y = −W[c0…, c0…] V.
+    y.fill(0, 0, m * QB);
+    gemmNT(m, b, m, w, c0 * n + c0, n, vt, c0, n, y, 0, QB);
+    // X = (W V) Tᵀ = −y Tᵀ, in place per row: X[r][t] = −Σ_{s ≥ t} y[r][s] T[t][s].
+    for (let r = 0; r < m; r++) {
+      const rr = r * QB;
+      for (let tt = 0; tt < b; tt++) {
+        let d = 0;
+        for (let s = tt; s < b; s++) d += y[rr + s] * tm[tt * QB + s];
+        y[rr + tt] = -d;
+      }
     }
+    // W[c0…, c0…] −= X Vᵀ.
+    gemmNT(m, m, b, y, 0, QB, v, 0, QB, w, c0 * n + c0, n);
   }
   return w;
-}
-
-function dotFrom(x: Float64Array, y: Float64Array, start: number, n: number): number {
-  let s = 0;
-  for (let j = start; j < n; j++) s += x[j] * y[j];
-  return s;
 }
 
 /**
