@@ -7,7 +7,7 @@ import { gemmNTLower } from './gemm-kernel.js';
  * Cholesky factor of a symmetric positive definite matrix: the lower-triangular `L` with
  * positive diagonal such that `A = L Lᵀ`.
  *
- * Right-looking blocked algorithm (blocks of 64): `L_ij = (A_ij − Σ_{k<j} L_ik L_jk) / L_jj`,
+ * Right-looking blocked algorithm (blocks of 128, panels in sub-blocks of 16): `L_ij = (A_ij − Σ_{k<j} L_ik L_jk) / L_jj`,
  * `L_ii = sqrt(A_ii − Σ_{k<i} L_ik²)`, with the sums over earlier blocks subtracted as
  * matrix products by the shared register-blocked kernel (`gemm-kernel.ts`), so every inner loop
  * runs along contiguous rows of `L`.
@@ -35,45 +35,62 @@ export function cholesky(a: Matrix): Matrix {
 }
 
 /** Block size of the right-looking blocked Cholesky. */
-const NB = 64;
+const NB = 128;
 
 /**
  * Right-looking blocked Cholesky on the lower triangle of the row-major n × n `w` (overwritten
  * by `L`; the strict upper triangle is zeroed). Per block column of width ≤ {@link NB}: factor
- * the diagonal block row by row, solve the panel below it against the block's transpose (each
- * row a short forward substitution along contiguous rows), then subtract the panel's outer
- * product from the trailing lower triangle with the shared {@link gemmNTLower} kernel, which
- * carries ~all of the n³/3 flops.
+ * its tall panel ({@link factorPanel}), then subtract the panel's outer product from the
+ * trailing lower triangle with the shared {@link gemmNTLower} kernel, which carries ~all of the
+ * n³/3 flops.
  */
 function choleskyInPlace(w: Float64Array, n: number): void {
   for (let k0 = 0; k0 < n; k0 += NB) {
     const k1 = Math.min(n, k0 + NB);
-    const kb = k1 - k0;
-    // Diagonal block (already updated by the earlier blocks): Cholesky–Banachiewicz.
-    for (let i = k0; i < k1; i++) {
+    factorPanel(w, n, k0, k1);
+    if (k1 === n) break;
+    // Trailing update of the lower triangle: W[k1…, k1…] −= P Pᵀ with P = L[k1…, k0…k1).
+    const m = n - k1;
+    gemmNTLower(m, m, k1 - k0, w, k1 * n + k0, n, w, k1 * n + k0, n, w, k1 * n + k1, n, 0);
+  }
+  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) w[i * n + j] = 0;
+}
+
+/** Inner block size: the tall panel of a block column is itself factored in blocks of IB columns. */
+const IB = 16;
+
+/**
+ * Factors the tall panel of columns `k0 … k1 − 1`, rows `k0 … n − 1` (already updated by the
+ * earlier block columns), right-looking in sub-blocks of {@link IB} columns: the diagonal
+ * sub-block row by row (Cholesky–Banachiewicz, naming a failing pivot), the rows below it by
+ * short forward substitutions (`L_ij = (W_ij − Σ_{s0≤p<j} L_ip L_jp) / L_jj`), and the rest of
+ * the panel by the shared kernel.
+ */
+function factorPanel(w: Float64Array, n: number, k0: number, k1: number): void {
+  for (let s0 = k0; s0 < k1; s0 += IB) {
+    const s1 = Math.min(k1, s0 + IB);
+    for (let i = s0; i < s1; i++) {
       const ri = i * n;
-      for (let j = k0; j < i; j++) {
+      for (let j = s0; j < i; j++) {
         const rj = j * n;
-        w[ri + j] = (w[ri + j] - rowDot(w, ri + k0, rj + k0, j - k0)) / w[rj + j];
+        w[ri + j] = (w[ri + j] - rowDot(w, ri + s0, rj + s0, j - s0)) / w[rj + j];
       }
-      const pivot = w[ri + i] - rowDot(w, ri + k0, ri + k0, i - k0);
+      const pivot = w[ri + i] - rowDot(w, ri + s0, ri + s0, i - s0);
       if (!(pivot > 0)) throw new NotPositiveDefiniteError(i, pivot, 'cholesky input');
       w[ri + i] = Math.sqrt(pivot);
     }
-    if (k1 === n) break;
-    // Panel: L_ij = (W_ij − Σ_{k0≤p<j} L_ip L_jp) / L_jj for i ≥ k1, k0 ≤ j < k1.
-    for (let i = k1; i < n; i++) {
+    for (let i = s1; i < n; i++) {
       const ri = i * n;
-      for (let j = k0; j < k1; j++) {
+      for (let j = s0; j < s1; j++) {
         const rj = j * n;
-        w[ri + j] = (w[ri + j] - rowDot(w, ri + k0, rj + k0, j - k0)) / w[rj + j];
+        w[ri + j] = (w[ri + j] - rowDot(w, ri + s0, rj + s0, j - s0)) / w[rj + j];
       }
     }
-    // Trailing update of the lower triangle: W[k1…, k1…] −= P Pᵀ with P = L[k1…, k0…k1).
-    const m = n - k1;
-    gemmNTLower(m, m, kb, w, k1 * n + k0, n, w, k1 * n + k0, n, w, k1 * n + k1, n, 0);
+    if (s1 < k1) {
+      // Rest of the panel: W[s1…, s1…k1) −= L[s1…, s0…s1) L[s1…k1, s0…s1)ᵀ (lower part only).
+      gemmNTLower(n - s1, k1 - s1, s1 - s0, w, s1 * n + s0, n, w, s1 * n + s0, n, w, s1 * n + s1, n, 0);
+    }
   }
-  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) w[i * n + j] = 0;
 }
 
 /** `Σ_{k<len} d[p + k] · d[q + k]` with four independent accumulators (faster in V8). */
