@@ -144,7 +144,45 @@ function fusedSweep(
     return;
   }
   for (let j = start; j < n; j++) p[j] = 0;
-  for (let i = start; i < n; i++) {
+  let i = start;
+  if (update) {
+    // Two rows per pass: the loads of v, w, u and p (and the store of p) are shared.
+    for (; i + 2 < n; i += 2) {
+      const ra = i * n;
+      const rb = ra + n;
+      const ib = i + 1;
+      const va = v[i];
+      const wa = w[i];
+      const ua = u[i];
+      const vb = v[ib];
+      const wb = w[ib];
+      const ub = u[ib];
+      const aaa = a[ra + i] - 2 * va * wa;
+      a[ra + i] = aaa;
+      const aab = a[ra + ib] - (va * w[ib] + wa * vb);
+      a[ra + ib] = aab;
+      const abb = a[rb + ib] - 2 * vb * wb;
+      a[rb + ib] = abb;
+      let sa = aaa * ua + aab * ub;
+      let sb = abb * ub;
+      p[ib] += aab * ua;
+      for (let j = i + 2; j < n; j++) {
+        const vj = v[j];
+        const wj = w[j];
+        const uj = u[j];
+        const x0 = a[ra + j] - (va * wj + wa * vj);
+        const x1 = a[rb + j] - (vb * wj + wb * vj);
+        a[ra + j] = x0;
+        a[rb + j] = x1;
+        sa += x0 * uj;
+        sb += x1 * uj;
+        p[j] += x0 * ua + x1 * ub;
+      }
+      p[i] += sa;
+      p[ib] += sb;
+    }
+  }
+  for (; i < n; i++) {
     const ri = i * n;
     const ui = u[i];
     // Two accumulators break the serial dependency of the dot product on the add latency.
