@@ -146,7 +146,61 @@ function fusedSweep(
   for (let j = start; j < n; j++) p[j] = 0;
   let i = start;
   if (update) {
-    // Two rows per pass: the loads of v, w, u and p (and the store of p) are shared.
+    // Four rows per pass: the loads of v, w, u and p (and the store of p) are shared.
+    for (; i + 3 < n; i += 4) {
+      // The 4 × 4 upper-triangular corner, element by element.
+      for (let r = i; r < i + 4; r++) {
+        const rr = r * n;
+        const vr = v[r];
+        const wr = w[r];
+        const ur = u[r];
+        const xd = a[rr + r] - 2 * vr * wr;
+        a[rr + r] = xd;
+        let s = xd * ur;
+        for (let c = r + 1; c < i + 4; c++) {
+          const x = a[rr + c] - (vr * w[c] + wr * v[c]);
+          a[rr + c] = x;
+          s += x * u[c];
+          p[c] += x * ur;
+        }
+        p[r] += s;
+      }
+      const ra = i * n;
+      const rb = ra + n;
+      const rc = rb + n;
+      const rd = rc + n;
+      const va = v[i], wa = w[i], ua = u[i];
+      const vb = v[i + 1], wb = w[i + 1], ub = u[i + 1];
+      const vc = v[i + 2], wc = w[i + 2], uc = u[i + 2];
+      const vd = v[i + 3], wd = w[i + 3], ud = u[i + 3];
+      let sa = 0;
+      let sb = 0;
+      let sc = 0;
+      let sd = 0;
+      for (let j = i + 4; j < n; j++) {
+        const vj = v[j];
+        const wj = w[j];
+        const uj = u[j];
+        const x0 = a[ra + j] - (va * wj + wa * vj);
+        const x1 = a[rb + j] - (vb * wj + wb * vj);
+        const x2 = a[rc + j] - (vc * wj + wc * vj);
+        const x3 = a[rd + j] - (vd * wj + wd * vj);
+        a[ra + j] = x0;
+        a[rb + j] = x1;
+        a[rc + j] = x2;
+        a[rd + j] = x3;
+        sa += x0 * uj;
+        sb += x1 * uj;
+        sc += x2 * uj;
+        sd += x3 * uj;
+        p[j] += x0 * ua + x1 * ub + (x2 * uc + x3 * ud);
+      }
+      p[i] += sa;
+      p[i + 1] += sb;
+      p[i + 2] += sc;
+      p[i + 3] += sd;
+    }
+    // Two rows per pass for what is left.
     for (; i + 2 < n; i += 2) {
       const ra = i * n;
       const rb = ra + n;
