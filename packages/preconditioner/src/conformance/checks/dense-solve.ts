@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import type { Damping } from '../../contract.js';
+import type { CurvatureBlock, Damping } from '../../contract.js';
 import { meanTraceScale, relativeDifference } from '../compare.js';
 import type { ConformanceContext } from '../context.js';
 import { denseDampedMatrix, denseSolvePreconditioned } from '../dense-preconditioner.js';
@@ -36,14 +36,7 @@ export function registerDenseSolveChecks(ctx: ConformanceContext): void {
           const grad = randomMatrix(500 + index, l.batch.a.cols, l.batch.g.cols);
           const expected = denseSolvePreconditioned(m, grad);
           const at = `${l.name}, pi ${pi}`;
-          expect(relativeDifference(preconditionFloat32(block, grad).data, expected.data), `${at}: float32`).toBeLessThanOrEqual(
-            TOLERANCES.float32,
-          );
-          if (typeof block.preconditionExact === 'function') {
-            expect(relativeDifference(block.preconditionExact(grad).data, expected.data), `${at}: Float64`).toBeLessThanOrEqual(
-              TOLERANCES.float64,
-            );
-          }
+          expectDenseSolve(block, grad, expected, at);
         }
       } finally {
         block.dispose();
@@ -82,14 +75,7 @@ function registerOwnMatrixChecks(ctx: ConformanceContext): void {
           const grad = randomMatrix(500 + index, l.batch.a.cols, l.batch.g.cols);
           const expected = denseSolvePreconditioned(block.dampedMatrix!(damping), grad);
           const at = `${l.name}, pi ${pi}`;
-          expect(relativeDifference(preconditionFloat32(block, grad).data, expected.data), `${at}: float32`).toBeLessThanOrEqual(
-            TOLERANCES.float32,
-          );
-          if (typeof block.preconditionExact === 'function') {
-            expect(relativeDifference(block.preconditionExact(grad).data, expected.data), `${at}: Float64`).toBeLessThanOrEqual(
-              TOLERANCES.float64,
-            );
-          }
+          expectDenseSolve(block, grad, expected, at);
         }
       } finally {
         block.dispose();
@@ -106,4 +92,16 @@ function kroneckerSum(terms: readonly KroneckerTerm[], n: number): Matrix {
     for (let e = 0; e < out.data.length; e++) out.data[e] += k.data[e];
   }
   return out;
+}
+
+/** Both application paths of a block against the dense solution: float32 (1e-3), Float64 (1e-8). */
+function expectDenseSolve(block: CurvatureBlock, grad: Matrix, expected: Matrix, at: string): void {
+  expect(relativeDifference(preconditionFloat32(block, grad).data, expected.data), `${at}: float32`).toBeLessThanOrEqual(
+    TOLERANCES.float32,
+  );
+  if (typeof block.preconditionExact === 'function') {
+    expect(relativeDifference(block.preconditionExact(grad).data, expected.data), `${at}: Float64`).toBeLessThanOrEqual(
+      TOLERANCES.float64,
+    );
+  }
 }
