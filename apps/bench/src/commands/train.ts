@@ -4,9 +4,13 @@ import { readCheckpoint } from '../checkpoint-file.js';
 import { CliError, runCommand } from '../cli-error.js';
 import { parseInteger } from '../cli-numbers.js';
 import { loadProblemData } from '../problem-data.js';
-import { PRESET_METHODS, PRESET_PROBLEMS } from '../presets.js';
+import { APPROXIMATION_IDS } from '../approximations.js';
+import { PRESET_PROBLEMS } from '../presets.js';
 import { runTraining, type TrainResultFile } from '../run-train.js';
 import { resolveMethod, resolveTrainConfig, type TrainCliOptions, type TrainConfig } from '../train-config.js';
+
+/** Every method `train` knows by name: the discovered approximation packages, then the baselines. */
+const TRAIN_METHODS = [...APPROXIMATION_IDS, 'sgd', 'adam'];
 
 /** Options that may accompany `--resume` (everything else comes from the checkpoint). */
 const RESUME_COMPATIBLE = new Set(['resume', 'out', 'epochs', 'checkpointEvery', 'backend', 'data']);
@@ -54,7 +58,7 @@ export async function trainCommand(options: TrainCliOptions): Promise<TrainResul
   } else {
     if (options.problem === undefined) throw new CliError(`--problem is required: ${PRESET_PROBLEMS.join(', ')}`);
     if (options.method === undefined && options.approx === undefined) {
-      throw new CliError(`--method is required: ${PRESET_METHODS.join(', ')} or a plug-in module`);
+      throw new CliError(`--method is required: ${TRAIN_METHODS.join(', ')} or a plug-in module`);
     }
     const resolved = await resolveMethod(options.method, options.approx);
     config = resolveTrainConfig(options, resolved);
@@ -85,7 +89,7 @@ export function registerTrain(program: Command): void {
     .command('train')
     .description("train a deep auto-encoder of the paper with one method; writes a results JSON after every epoch")
     .option('--problem <problem>', PRESET_PROBLEMS.join(', '))
-    .option('--method <method>', `${PRESET_METHODS.join(', ')}, or a module that default-exports a plug-in`)
+    .option('--method <method>', `${TRAIN_METHODS.join(', ')}, or a module that default-exports a plug-in`)
     .option('--approx <module>', 'third-party approximation plug-in (package name or .mjs path; its default export)')
     .option('--epochs <n>', 'epochs (preset: 200)')
     .option('--batch-size <n>', 'mini-batch size (preset: 512 MNIST, 256 CURVES, 1024 FACES)')
