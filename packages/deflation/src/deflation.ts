@@ -1,9 +1,6 @@
 import { deflatedOperator, leadingKroneckerPair, rfOperator } from '@fisherkit/core';
-import type { LayerSpec } from '@fisherkit/fisher';
 import {
-  kroneckerBlock,
-  validateIterativeOptions,
-  type ApproximationPlugin,
+  kroneckerPlugin,
   type KroneckerEstimator,
   type TwoTermOptions,
 } from '@fisherkit/preconditioner';
@@ -50,14 +47,12 @@ export function deflationEstimator(options: DeflationOptions): KroneckerEstimato
  * const optimizer = naturalGradient(deflation, { learningRate: 0.003, damping: 1e-3 });
  * ```
  */
-export const deflation: ApproximationPlugin<DeflationOptions> = {
+export const deflation = kroneckerPlugin<DeflationOptions>({
   id: 'deflation',
   title: 'Deflation — best rank-2 Kronecker approximation by sequential power iteration',
   reference: 'Koroko, Anciaux-Sedrakian, Ben Gharbia, Garès, Haddou, Tran (2023), Efficient approximations of the Fisher matrix in neural networks using Kronecker product singular value decomposition, ESAIM: Proceedings and Surveys 73, 218-237, doi:10.1051/proc/202373218',
   defaults: { tol: 1e-6, maxIterations: 200, inverse: 'abs', floor: 1e-3 },
-  validateOptions: (options) => validateIterativeOptions('deflation', options, true),
-  createBlock: (layer: LayerSpec, options: DeflationOptions) =>
-    kroneckerBlock(layer, 'deflation', deflationEstimator(options), { rule: options.inverse, floor: options.floor }),
-};
+  estimator: deflationEstimator,
+});
 
 export default deflation;

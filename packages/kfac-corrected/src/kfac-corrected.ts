@@ -1,9 +1,7 @@
 import { deflatedOperator, leadingKroneckerPair, rfOperator } from '@fisherkit/core';
-import { kfacStatistics, type LayerSpec } from '@fisherkit/fisher';
+import { kfacStatistics } from '@fisherkit/fisher';
 import {
-  kroneckerBlock,
-  validateIterativeOptions,
-  type ApproximationPlugin,
+  kroneckerPlugin,
   type KroneckerEstimator,
   type TwoTermOptions,
 } from '@fisherkit/preconditioner';
@@ -44,14 +42,12 @@ export function kfacCorrectedEstimator(options: KfacCorrectedOptions): Kronecker
  * const optimizer = naturalGradient(kfacCorrected, { learningRate: 0.1, damping: 0.01 });
  * ```
  */
-export const kfacCorrected: ApproximationPlugin<KfacCorrectedOptions> = {
+export const kfacCorrected = kroneckerPlugin<KfacCorrectedOptions>({
   id: 'kfac-corrected',
   title: 'KFAC-corrected — KFAC plus the leading Kronecker pair of its residual',
   reference: 'Koroko, Anciaux-Sedrakian, Ben Gharbia, Garès, Haddou, Tran (2023), Efficient approximations of the Fisher matrix in neural networks using Kronecker product singular value decomposition, ESAIM: Proceedings and Surveys 73, 218-237, doi:10.1051/proc/202373218',
   defaults: { tol: 1e-6, maxIterations: 200, inverse: 'abs', floor: 1e-3 },
-  validateOptions: (options) => validateIterativeOptions('kfac-corrected', options, true),
-  createBlock: (layer: LayerSpec, options: KfacCorrectedOptions) =>
-    kroneckerBlock(layer, 'kfac-corrected', kfacCorrectedEstimator(options), { rule: options.inverse, floor: options.floor }),
-};
+  estimator: kfacCorrectedEstimator,
+});
 
 export default kfacCorrected;

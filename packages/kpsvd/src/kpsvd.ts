@@ -1,9 +1,6 @@
 import { leadingKroneckerPair, rfOperator } from '@fisherkit/core';
-import type { LayerSpec } from '@fisherkit/fisher';
 import {
-  kroneckerBlock,
-  validateIterativeOptions,
-  type ApproximationPlugin,
+  kroneckerPlugin,
   type IterativeOptions,
   type KroneckerEstimator,
 } from '@fisherkit/preconditioner';
@@ -47,13 +44,12 @@ export function kpsvdEstimator(options: KpsvdOptions): KroneckerEstimator {
  * const optimizer = naturalGradient(kpsvd, { learningRate: 0.01, damping: 1e-4 });
  * ```
  */
-export const kpsvd: ApproximationPlugin<KpsvdOptions> = {
+export const kpsvd = kroneckerPlugin<KpsvdOptions>({
   id: 'kpsvd',
   title: 'KPSVD — best Kronecker product of the Fisher block',
   reference: 'Koroko, Anciaux-Sedrakian, Ben Gharbia, Garès, Haddou, Tran (2023), Efficient approximations of the Fisher matrix in neural networks using Kronecker product singular value decomposition, ESAIM: Proceedings and Surveys 73, 218-237, doi:10.1051/proc/202373218',
   defaults: { tol: 1e-6, maxIterations: 100 },
-  validateOptions: (options) => validateIterativeOptions('kpsvd', options, false),
-  createBlock: (layer: LayerSpec, options: KpsvdOptions) => kroneckerBlock(layer, 'kpsvd', kpsvdEstimator(options)),
-};
+  estimator: kpsvdEstimator,
+});
 
 export default kpsvd;

@@ -1,9 +1,6 @@
 import { rfOperator, topKroneckerPairs } from '@fisherkit/core';
-import type { LayerSpec } from '@fisherkit/fisher';
 import {
-  kroneckerBlock,
-  validateIterativeOptions,
-  type ApproximationPlugin,
+  kroneckerPlugin,
   type KroneckerEstimator,
   type TwoTermOptions,
 } from '@fisherkit/preconditioner';
@@ -47,14 +44,12 @@ export function lanczosEstimator(options: LanczosOptions): KroneckerEstimator {
  * const optimizer = naturalGradient(lanczos, { learningRate: 0.003, damping: 1e-3 });
  * ```
  */
-export const lanczos: ApproximationPlugin<LanczosOptions> = {
+export const lanczos = kroneckerPlugin<LanczosOptions>({
   id: 'lanczos',
   title: 'Lanczos — best rank-2 Kronecker approximation by Lanczos bidiagonalisation',
   reference: 'Koroko, Anciaux-Sedrakian, Ben Gharbia, Garès, Haddou, Tran (2023), Efficient approximations of the Fisher matrix in neural networks using Kronecker product singular value decomposition, ESAIM: Proceedings and Surveys 73, 218-237, doi:10.1051/proc/202373218',
   defaults: { tol: 1e-6, maxIterations: 50, inverse: 'abs', floor: 1e-3 },
-  validateOptions: (options) => validateIterativeOptions('lanczos', options, true),
-  createBlock: (layer: LayerSpec, options: LanczosOptions) =>
-    kroneckerBlock(layer, 'lanczos', lanczosEstimator(options), { rule: options.inverse, floor: options.floor }),
-};
+  estimator: lanczosEstimator,
+});
 
 export default lanczos;

@@ -12,3 +12,4 @@ export * from './two-term-inverse-applier.js';
 export * from './kronecker-block.js';
 export * from './kronecker-plugin-options.js';
 export * from './block-state.js';
+export * from './kronecker-plugin.js';
