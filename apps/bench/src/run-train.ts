@@ -18,6 +18,8 @@ export interface EpochResult {
   valLoss: number | null;
   /** Cumulative wall-clock seconds (resumes included). */
   seconds: number;
+  /** Cumulative CPU seconds of the process (resumes included): the cost without other jobs' share of the cores. */
+  cpuSeconds: number | null;
   /** trainLoss / k: the authors' per-pixel mean loss, comparable with their saved runs. */
   paperTrainLoss: number;
   paperValLoss: number | null;
@@ -101,6 +103,7 @@ export async function runTraining(options: RunTrainingOptions): Promise<TrainRes
     trainLoss: e.trainLoss,
     valLoss: e.valLoss,
     seconds: e.seconds,
+    cpuSeconds: e.cpuSeconds,
     paperTrainLoss: e.trainLoss / k,
     paperValLoss: e.valLoss === null ? null : e.valLoss / k,
   });

@@ -3,6 +3,7 @@ import {
   clone,
   combine,
   FisherkitError,
+  NonFiniteError,
   OptionError,
   ShapeError,
   type KroneckerTerm,
@@ -76,6 +77,12 @@ export function kroneckerBlock(
       }
       const next = estimate(batch, terms);
       count(next.diagnostics);
+      // Checked before averaging: one NaN would otherwise poison the running averages for good.
+      next.terms.forEach((t, k) => {
+        if (!isFiniteMatrix(t.A) || !isFiniteMatrix(t.G)) {
+          throw new NonFiniteError(`${where}: the new Kronecker term ${k} holds NaN/Infinity; the previous statistics are kept`);
+        }
+      });
       if (terms === null || rho === 0 || terms.length !== next.terms.length) {
         terms = next.terms;
       } else {
@@ -157,4 +164,10 @@ export function kroneckerBlock(
       replaceInverse(null);
     },
   };
+}
+
+function isFiniteMatrix(m: Matrix): boolean {
+  const d = m.data;
+  for (let i = 0; i < d.length; i++) if (!Number.isFinite(d[i])) return false;
+  return true;
 }

@@ -26,6 +26,12 @@ export interface EpochRecord {
   valLoss: number | null;
   /** Cumulative wall-clock seconds of training since the start of the run (resumes included). */
   seconds: number;
+  /**
+   * Cumulative CPU seconds (user + system, every thread of the process) spent training, resumes
+   * included; unlike `seconds` it does not grow while other jobs hold the cores. Null where the
+   * runtime has no `process.cpuUsage` (browsers).
+   */
+  cpuSeconds: number | null;
 }
 
 /** What `onStep` receives after every mini-batch. */
@@ -58,6 +64,8 @@ export interface TrainingState {
   epochSamples: number;
   /** Wall-clock seconds spent so far. */
   seconds: number;
+  /** CPU seconds spent so far (absent in states saved before it was recorded, or without `process.cpuUsage`). */
+  cpuSeconds?: number;
   /** Model weights, `[d_a, d_g]` per layer, row-major. */
   weights: number[][];
   optimizer: OptimizerState;
@@ -164,6 +172,7 @@ export async function train(
     let lossSum = 0;
     let samples = 0;
     let secondsBefore = 0;
+    let cpuSecondsBefore = 0;
     const history: EpochRecord[] = [];
     const r = options.resumeFrom;
     if (r) {
@@ -181,11 +190,17 @@ export async function train(
       lossSum = r.epochLossSum;
       samples = r.epochSamples;
       secondsBefore = r.seconds;
+      cpuSecondsBefore = r.cpuSeconds ?? 0;
       history.push(...r.history.map((h) => ({ ...h })));
     }
 
     const started = performance.now();
     const elapsed = (): number => secondsBefore + (performance.now() - started) / 1000;
+    const cpuStarted = processCpuSeconds();
+    const cpuElapsed = (): number | null => {
+      const now = processCpuSeconds();
+      return now === null || cpuStarted === null ? null : cpuSecondsBefore + now - cpuStarted;
+    };
     let epochRng: RngState = rng.getState();
     const snapshot = (): TrainingState => {
       const ws = model.getWeights();
@@ -199,6 +214,7 @@ export async function train(
           epochLossSum: lossSum,
           epochSamples: samples,
           seconds: elapsed(),
+          ...(cpuElapsed() === null ? {} : { cpuSeconds: cpuElapsed()! }),
           weights: tensorsToArrays(ws),
           optimizer: optimizer.getState(),
           history: history.map((h) => ({ ...h })),
@@ -238,7 +254,7 @@ export async function train(
         }
       }
       const valLoss = vx && vy ? evaluateInChunks(model, vx, vy, evalBatch) : null;
-      const record: EpochRecord = { epoch, trainLoss: lossSum / samples, valLoss, seconds: elapsed() };
+      const record: EpochRecord = { epoch, trainLoss: lossSum / samples, valLoss, seconds: elapsed(), cpuSeconds: cpuElapsed() };
       history.push(record);
       epoch += 1;
       stepInEpoch = 0;
@@ -281,4 +297,10 @@ export function evaluateInChunks(model: TrainableModel, x: tf.Tensor2D, y: tf.Te
     }
   }
   return total / n;
+}
+
+/** User + system CPU seconds of the whole process, or null where the runtime cannot tell. */
+function processCpuSeconds(): number | null {
+  const usage = (globalThis as { process?: { cpuUsage?: () => { user: number; system: number } } }).process?.cpuUsage?.();
+  return usage ? (usage.user + usage.system) / 1e6 : null;
 }

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Experiment 2 (MATH.md §8): full MNIST, every method, resumable.
+# Usage: experiment2.sh <out-dir> <epochs> <method>...   (reruns continue from checkpoints)
+set -euo pipefail
+out_dir=$1; epochs=$2; shift 2
+cli="$(dirname "$0")/../bin/fisherkit.mjs"
+mkdir -p "$out_dir"
+for method in "$@"; do
+  out="$out_dir/mnist-$method.json"
+  if [[ -f "$out.checkpoint.json" ]]; then
+    node "$cli" train --resume "$out.checkpoint.json" --epochs "$epochs" --out "$out" --checkpoint-every 1
+  else
+    node "$cli" train --problem mnist --method "$method" --epochs "$epochs" --out "$out" --checkpoint-every 1
+  fi
+done
