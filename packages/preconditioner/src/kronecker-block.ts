@@ -60,6 +60,13 @@ export function kroneckerBlock(
     for (const [k, v] of Object.entries(extra ?? {})) counters[k] = (counters[k] ?? 0) + v;
   };
   const replaceInverse = (next: KroneckerInverse | null): void => {
+    if (next) {
+      const bad = Object.entries(next.factors()).find(([, m]) => !isFiniteMatrix(m));
+      if (bad) {
+        next.dispose();
+        throw new NonFiniteError(`${where}: the new inverse factor ${bad[0]} holds NaN/Infinity; the previous inverse is kept`);
+      }
+    }
     inverse?.dispose();
     inverse = next;
   };
