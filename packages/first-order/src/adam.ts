@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { assertKnownOptions, checkNumber, checkSchedule, evaluateSchedule, type Optimizer, type Schedule } from '@fisherkit/preconditioner';
+import { assertKnownOptions, checkNumber, checkSchedule, evaluateSchedule, type NumericalWarning, type Optimizer, type Schedule } from '@fisherkit/preconditioner';
 import { firstOrderOptimizer } from './first-order-driver.js';
+import { checkGuardOptions } from './guard-options.js';
 
 /** Options of {@link adam}. */
 export interface AdamOptions {
@@ -14,6 +15,10 @@ export interface AdamOptions {
   epsilon?: number;
   /** Coupled L2 weight decay wd ≥ 0 (default 0; not AdamW). */
   weightDecay?: number;
+  /** Steps in a row with NaN/Infinity in one layer's gradient before stopping with a NonFiniteError [5]. */
+  maxNonFinite?: number;
+  /** Receives each skipped-layer warning [console.warn]. */
+  onWarning?: (warning: NumericalWarning) => void;
 }
 
 /**
@@ -32,13 +37,14 @@ export interface AdamOptions {
  */
 export function adam(options: AdamOptions = {}): Optimizer {
   const what = 'adam';
-  assertKnownOptions(options, ['learningRate', 'beta1', 'beta2', 'epsilon', 'weightDecay'], what);
+  assertKnownOptions(options, ['learningRate', 'beta1', 'beta2', 'epsilon', 'weightDecay', 'maxNonFinite', 'onWarning'], what);
   const { learningRate = 1e-3, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-7, weightDecay = 0 } = options;
   checkSchedule(learningRate, 'learningRate', what);
   checkNumber(beta1, 'beta1', what, { min: 0, max: 1, maxExclusive: true });
   checkNumber(beta2, 'beta2', what, { min: 0, max: 1, maxExclusive: true });
   checkNumber(epsilon, 'epsilon', what, { min: 0, minExclusive: true });
   checkNumber(weightDecay, 'weightDecay', what, { min: 0 });
+  const guardOptions = checkGuardOptions(options, what);
   return firstOrderOptimizer('adam', ['m', 'v'], weightDecay, (grads, buffers, t, context) => {
     const eta = evaluateSchedule(learningRate, context, 'learningRate', what);
     const c1 = tf.scalar(1 - beta1 ** t);
@@ -51,5 +57,5 @@ export function adam(options: AdamOptions = {}): Optimizer {
       return tf.mul(tf.div(mHat, tf.add(tf.sqrt(vHat), epsilon)), -eta) as tf.Tensor2D;
     });
     return { buffers: { m, v }, deltas };
-  });
+  }, guardOptions);
 }

@@ -1,7 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { FisherkitError, OptionError, ShapeError } from '@fisherkit/core';
 import type { TrainableModel } from '@fisherkit/fisher';
-import { arraysToTensors, tensorsToArrays, type Optimizer, type OptimizerState, type StepContext } from '@fisherkit/preconditioner';
+import {
+  arraysToTensors,
+  createNonFiniteGuard,
+  tensorsToArrays,
+  type NonFiniteGuard,
+  type NonFiniteGuardOptions,
+  type Optimizer, type OptimizerState, type StepContext } from '@fisherkit/preconditioner';
 
 /** Plain-data state of a first-order optimiser. */
 export interface FirstOrderState {
@@ -29,7 +35,9 @@ export type FirstOrderRule = (
 /**
  * Shared machinery of the first-order baselines: one gradient pass, coupled weight decay
  * `g = DW + wd · W`, the method's rule, buffers owned by the optimiser (zeros at the first step),
- * plain-data state.
+ * plain-data state. A layer whose gradient holds NaN/Infinity is skipped for that step (buffers
+ * kept, weights unmoved) with a counted warning; `guardOptions.maxConsecutive` such steps in a row
+ * stop training with a NonFiniteError naming the layer and the step.
  *
  * @example
  * ```ts
@@ -42,11 +50,13 @@ export function firstOrderOptimizer(
   bufferNames: readonly string[],
   weightDecay: number,
   rule: FirstOrderRule,
+  guardOptions: NonFiniteGuardOptions = {},
 ): Optimizer {
   let step = 0;
   let shapes: [number, number][] | null = null;
   let buffers: Record<string, tf.Tensor2D[]> | null = null;
   let disposed = false;
+  let guard: NonFiniteGuard | null = null;
 
   const init = (s: [number, number][], saved?: Record<string, number[][]>): void => {
     const next: Record<string, tf.Tensor2D[]> = {};
@@ -71,9 +81,22 @@ export function firstOrderOptimizer(
       const weights = weightDecay > 0 ? model.getWeights() : [];
       try {
         const t = step + 1;
+        // x·0 is NaN exactly for NaN/±Inf entries: one download tells which layers are usable.
+        const probe = tf.tidy(() => tf.stack(gradients.map((g) => tf.sum(tf.mul(g, 0)))).dataSync() as Float32Array);
+        const ok = gradients.map((_, l) => Number.isFinite(probe[l]));
+        guard ??= createNonFiniteGuard(name, model.layers.map((l) => l.name), guardOptions);
+        ok.forEach((good, l) => (good ? guard!.succeeded(l, 'gradient') : guard!.report(l, step, 'gradient')));
         const out = tf.tidy(() => {
-          const g = gradients.map((gr, l) => (weightDecay > 0 ? (tf.add(gr, tf.mul(weights[l], weightDecay)) as tf.Tensor2D) : gr));
-          return rule(g, buffers!, t, context);
+          const g = gradients.map((gr, l) => {
+            const usable = ok[l] ? gr : tf.zerosLike(gr);
+            return weightDecay > 0 ? (tf.add(usable, tf.mul(weights[l], weightDecay)) as tf.Tensor2D) : usable;
+          });
+          const next = rule(g, buffers!, t, context);
+          if (ok.every(Boolean)) return next;
+          // A skipped layer keeps its buffers and does not move.
+          const kept: Record<string, tf.Tensor2D[]> = {};
+          for (const [k, v] of Object.entries(next.buffers)) kept[k] = v.map((b, l) => (ok[l] ? b : buffers![k][l].clone()));
+          return { buffers: kept, deltas: next.deltas.map((d, l) => (ok[l] ? d : (tf.zerosLike(d) as tf.Tensor2D))) };
         });
         Object.values(buffers!).forEach((ts) => tf.dispose(ts));
         buffers = out.buffers;
@@ -106,7 +129,7 @@ export function firstOrderOptimizer(
       step = s.step;
     },
     diagnostics(): Record<string, number> {
-      return { steps: step };
+      return { steps: step, ...(guard?.counts() ?? {}) };
     },
     dispose(): void {
       if (disposed) return;

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { assertKnownOptions, checkBoolean, checkNumber, checkSchedule, evaluateSchedule, type Optimizer, type Schedule } from '@fisherkit/preconditioner';
+import { assertKnownOptions, checkBoolean, checkNumber, checkSchedule, evaluateSchedule, type NumericalWarning, type Optimizer, type Schedule } from '@fisherkit/preconditioner';
 import { firstOrderOptimizer } from './first-order-driver.js';
+import { checkGuardOptions } from './guard-options.js';
 
 /** Options of {@link sgd}. */
 export interface SgdOptions {
@@ -12,6 +13,10 @@ export interface SgdOptions {
   nesterov?: boolean;
   /** Coupled L2 weight decay wd ≥ 0 (default 0). */
   weightDecay?: number;
+  /** Steps in a row with NaN/Infinity in one layer's gradient before stopping with a NonFiniteError [5]. */
+  maxNonFinite?: number;
+  /** Receives each skipped-layer warning [console.warn]. */
+  onWarning?: (warning: NumericalWarning) => void;
 }
 
 /**
@@ -31,13 +36,14 @@ export interface SgdOptions {
  */
 export function sgd(options: SgdOptions): Optimizer {
   const what = 'sgd';
-  assertKnownOptions(options, ['learningRate', 'momentum', 'nesterov', 'weightDecay'], what);
+  assertKnownOptions(options, ['learningRate', 'momentum', 'nesterov', 'weightDecay', 'maxNonFinite', 'onWarning'], what);
   const { learningRate, momentum = 0.9, nesterov = false, weightDecay = 0 } = options;
   checkSchedule(learningRate, 'learningRate', what);
   checkNumber(momentum, 'momentum', what, { min: 0, max: 1, maxExclusive: true });
   checkBoolean(nesterov, 'nesterov', what);
   checkNumber(weightDecay, 'weightDecay', what, { min: 0 });
   const name = nesterov ? 'sgd-nesterov' : 'sgd';
+  const guardOptions = checkGuardOptions(options, what);
   return firstOrderOptimizer(name, ['velocity'], weightDecay, (grads, buffers, _t, context) => {
     const eta = evaluateSchedule(learningRate, context, 'learningRate', what);
     const c = tf.scalar(-eta);
@@ -45,5 +51,5 @@ export function sgd(options: SgdOptions): Optimizer {
     const velocity = grads.map((g, l) => tf.add(tf.mul(mu, buffers.velocity[l]), g) as tf.Tensor2D);
     const deltas = velocity.map((v, l) => tf.mul(c, nesterov ? tf.add(grads[l], tf.mul(v, mu)) : v) as tf.Tensor2D);
     return { buffers: { velocity }, deltas };
-  });
+  }, guardOptions);
 }

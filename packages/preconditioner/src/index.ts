@@ -4,6 +4,7 @@ export * from './damping.js';
 export * from './option-checks.js';
 export * from './natural-gradient-options.js';
 export * from './natural-gradient.js';
+export * from './non-finite-guard.js';
 export * from './tensor-state.js';
 export * from './train.js';
 export * from './kronecker-inverse.js';

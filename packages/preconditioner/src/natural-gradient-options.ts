@@ -8,6 +8,7 @@ import {
   describe,
   type Schedule,
 } from './option-checks.js';
+import type { NumericalWarning } from './non-finite-guard.js';
 
 /** Options of {@link naturalGradient}; every one is optional (defaults in brackets). */
 export interface NaturalGradientOptions<O extends object = Record<string, unknown>> {
@@ -39,6 +40,14 @@ export interface NaturalGradientOptions<O extends object = Record<string, unknow
   seed?: number;
   /** Plug-in options, merged over `plugin.defaults` and checked by `plugin.validateOptions`. */
   pluginOptions?: Partial<O>;
+  /**
+   * NaN/Infinity in one layer's gradient, statistics, inverse or update skips that part of the
+   * layer's step (keeping the previous statistics/inverse); this many in a row of one kind stop
+   * training with a NonFiniteError [5].
+   */
+  maxNonFinite?: number;
+  /** Receives each skipped-step warning [console.warn]. */
+  onWarning?: (warning: NumericalWarning) => void;
 }
 
 /** {@link NaturalGradientOptions} with every default filled in. */
@@ -56,6 +65,8 @@ export interface ResolvedNaturalGradientOptions {
   fisherBatchSize: number | null;
   fisher: 'sampled' | 'empirical';
   seed: number;
+  maxNonFinite: number;
+  onWarning: ((warning: NumericalWarning) => void) | null;
 }
 
 /** The defaults of {@link naturalGradient} (MATH.md §6: the paper's settings). */
@@ -73,6 +84,8 @@ export const NATURAL_GRADIENT_DEFAULTS: Readonly<ResolvedNaturalGradientOptions>
   fisherBatchSize: null,
   fisher: 'sampled',
   seed: 0,
+  maxNonFinite: 5,
+  onWarning: null,
 });
 
 const VALID = [
@@ -90,6 +103,8 @@ const VALID = [
   'fisher',
   'seed',
   'pluginOptions',
+  'maxNonFinite',
+  'onWarning',
 ] as const;
 
 /**
@@ -128,6 +143,11 @@ export function resolveNaturalGradientOptions(options: NaturalGradientOptions<ob
   }
   if ('fisher' in o) (checkChoice(o.fisher, ['sampled', 'empirical'], 'fisher', what), (r.fisher = o.fisher!));
   if ('seed' in o) (checkNumber(o.seed, 'seed', what, { min: 0, max: 0xffffffff, integer: true }), (r.seed = o.seed!));
+  if ('maxNonFinite' in o) (checkNumber(o.maxNonFinite, 'maxNonFinite', what, { min: 1, integer: true }), (r.maxNonFinite = o.maxNonFinite!));
+  if ('onWarning' in o) {
+    if (typeof o.onWarning !== 'function') throw new OptionError(`${what}: onWarning must be a function (warning) => void, got ${describe(o.onWarning)}`);
+    r.onWarning = o.onWarning;
+  }
   if ('pluginOptions' in o) {
     const p = o.pluginOptions;
     if (p === null || typeof p !== 'object' || Array.isArray(p)) {

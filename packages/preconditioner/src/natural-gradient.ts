@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { createRng, FisherkitError, NonFiniteError, OptionError, ShapeError, type RngState } from '@fisherkit/core';
+import { createRng, FisherkitError, NonFiniteError, NotPositiveDefiniteError, OptionError, ShapeError, type RngState } from '@fisherkit/core';
 import type { CaptureOptions, LayerSpec, TrainableModel } from '@fisherkit/fisher';
 import { assertBlock, assertPlugin } from './assert-plugin.js';
 import type { ApproximationPlugin, BlockState, CurvatureBlock, Optimizer, OptimizerState, StepContext } from './contract.js';
@@ -7,6 +7,7 @@ import { plainBlockState } from './block-state.js';
 import { resolveNaturalGradientOptions, type NaturalGradientOptions } from './natural-gradient-options.js';
 import { evaluateSchedule } from './option-checks.js';
 import { arraysToTensors, tensorsToArrays } from './tensor-state.js';
+import { allFinite, createNonFiniteGuard, type NonFiniteGuard, type NumericalTroubleCause } from './non-finite-guard.js';
 
 /** The plain-data state of a {@link naturalGradient} optimiser (see `getState`). */
 export interface NaturalGradientState {
@@ -24,6 +25,9 @@ export interface NaturalGradientState {
   momentum: number[][] | null;
   /** One state per layer (null for a layer without a block), or null before the first step. */
   blocks: (BlockState | null)[] | null;
+  /** Per layer: whether its block holds statistics / an inverse (absent in older states: all, once any exist). */
+  hasStatistics?: boolean[];
+  hasInverse?: boolean[];
 }
 
 const shapeOf = (l: LayerSpec): [number, number] => [l.inputSize + 1, l.outputSize];
@@ -75,6 +79,29 @@ export function naturalGradient<O extends object>(
   let momentum: tf.Tensor2D[] | null = null;
   let pendingBlocks: (BlockState | null)[] | null = null;
   let disposed = false;
+  let guard: NonFiniteGuard | null = null;
+  // Per layer: has its block taken statistics / an inverse yet (a failed first refresh leaves it without).
+  let hasStatistics: boolean[] = [];
+  let hasInverse: boolean[] = [];
+
+  const ensureGuard = (): NonFiniteGuard =>
+    (guard ??= createNonFiniteGuard(
+      `natural-gradient(${plugin.id})`,
+      layers!.map((l) => l.name),
+      { maxConsecutive: opts.maxNonFinite, ...(opts.onWarning ? { onWarning: opts.onWarning } : {}) },
+    ));
+  // Runs a block update; NaN/Infinity and numerical failures become a counted warning (the block keeps
+  // its previous state), anything else (a bug, a shape error) propagates.
+  const recover = (work: () => void, l: number, t: number, cause: NumericalTroubleCause): boolean => {
+    try {
+      work();
+      return true;
+    } catch (e) {
+      if (!(e instanceof NonFiniteError || e instanceof NotPositiveDefiniteError)) throw e;
+      ensureGuard().report(l, t, cause, e.message);
+      return false;
+    }
+  };
 
   const ensureLayers = (model: TrainableModel): void => {
     const specs = model.layers;
@@ -100,6 +127,8 @@ export function naturalGradient<O extends object>(
         assertBlock(block, plugin.id, layer.name);
         return block;
       });
+      if (hasStatistics.length !== blocks.length) hasStatistics = blocks.map(() => false);
+      if (hasInverse.length !== blocks.length) hasInverse = blocks.map(() => false);
       if (pendingBlocks !== null) {
         const states = pendingBlocks;
         pendingBlocks = null;
@@ -134,6 +163,7 @@ export function naturalGradient<O extends object>(
         if (grads.length !== bs.length) {
           throw new ShapeError(`naturalGradient(${plugin.id}): the model returned ${grads.length} gradients for ${bs.length} layers`);
         }
+        const guard = ensureGuard();
         if (doStatistics) {
           const captures = result.captures;
           if (!captures || captures.length !== bs.length) {
@@ -145,7 +175,13 @@ export function naturalGradient<O extends object>(
           }
           const k = statisticsUpdates + 1;
           const rho = Math.min(1 - 1 / k, opts.decay);
-          bs.forEach((b, l) => b?.updateStatistics(captures[l], rho));
+          bs.forEach((b, l) => {
+            if (!b) return;
+            if (!allFinite([captures[l].a, captures[l].g])) return guard.report(l, t, 'statistics', 'a_i or g_i hold NaN/Infinity');
+            if (!recover(() => b.updateStatistics(captures[l], rho), l, t, 'statistics')) return;
+            hasStatistics[l] = true;
+            guard.succeeded(l, 'statistics');
+          });
           statisticsUpdates = k;
         }
         if (doInverse) {
@@ -153,7 +189,12 @@ export function naturalGradient<O extends object>(
             throw new FisherkitError('state', `naturalGradient(${plugin.id}): inverse update requested before any statistics`);
           }
           const lambda = evaluateSchedule(opts.damping, context, 'damping', 'naturalGradient');
-          bs.forEach((b) => b?.updateInverse({ lambda, pi: opts.pi }));
+          bs.forEach((b, l) => {
+            if (!b || !hasStatistics[l]) return;
+            if (!recover(() => b.updateInverse({ lambda, pi: opts.pi }), l, t, 'inverse')) return;
+            hasInverse[l] = true;
+            guard.succeeded(l, 'inverse');
+          });
           inverseUpdates += 1;
         }
         if (inverseUpdates === 0) {
@@ -166,29 +207,46 @@ export function naturalGradient<O extends object>(
         let deltas: tf.Tensor2D[];
         try {
           const out = tf.tidy(() => {
+            // A layer whose block has no inverse yet (its first refresh failed) is not updated.
+            const usable = bs.map((b, l) => !b || hasInverse[l]);
             const pre = bs.map((b, l) => {
-              const d = b ? b.precondition(grads[l]) : grads[l];
+              const d = b && usable[l] ? b.precondition(grads[l]) : grads[l];
               return d === grads[l] ? d.clone() : d; // never alias the gradients, which are disposed below
             });
+            // One download per step: a finiteness probe of every gradient (x·0 is NaN only for NaN/±Inf)
+            // and every |⟨DW, Δ⟩|.
+            const probes = grads.map((g) => tf.sum(tf.mul(g, 0)));
             const sums = pre.map((d, l) => tf.abs(tf.sum(tf.mul(d, grads[l]))));
-            const total = (tf.addN(sums).dataSync() as Float32Array)[0];
-            if (!Number.isFinite(total)) {
-              throw new NonFiniteError(
-                `naturalGradient(${plugin.id}) step ${t}: the preconditioned gradient is not finite (Σ|⟨DW, Δ⟩| = ${total}); ` +
-                  'raise the damping or lower the learning rate',
-              );
-            }
+            const values = tf.stack([...probes, ...sums]).dataSync() as Float32Array;
+            const L = bs.length;
+            const apply = bs.map((_, l) => {
+              if (!Number.isFinite(values[l])) return guard.report(l, t, 'gradient'), false;
+              if (!usable[l]) return guard.report(l, t, 'inverse', 'no inverse yet'), false;
+              if (!Number.isFinite(values[L + l])) return guard.report(l, t, 'update', `|⟨DW, Δ⟩| = ${values[L + l]}`), false;
+              guard.succeeded(l, 'gradient');
+              guard.succeeded(l, 'update');
+              return true;
+            });
+            let total = 0;
+            apply.forEach((ok, l) => ok && (total += values[L + l]));
             lastSum = total;
             const nu = opts.klClip === null || total <= 0 ? 1 : Math.min(1, Math.sqrt(opts.klClip / (eta * eta * total)));
             lastNu = nu;
-            const us = pre.map((d, l) => {
+            const vs: tf.Tensor2D[] = [];
+            const ds: tf.Tensor2D[] = [];
+            pre.forEach((d, l) => {
+              if (!apply[l]) {
+                // Skipped: the momentum buffer stays as it was and the weights do not move.
+                vs.push(tf.clone(momentum![l]));
+                ds.push(tf.zerosLike(momentum![l]));
+                return;
+              }
               const clipped = nu === 1 ? d : tf.mul(d, nu);
-              return opts.weightDecay > 0 ? tf.add(clipped, tf.mul(weights[l], opts.weightDecay)) : clipped;
-            });
-            const vs = us.map((u, l) => (opts.momentum > 0 ? tf.add(tf.mul(momentum![l], opts.momentum), u) : u) as tf.Tensor2D);
-            const ds = vs.map((v, l) => {
-              const dir = opts.nesterov ? tf.add(us[l], tf.mul(v, opts.momentum)) : v;
-              return tf.mul(dir, -eta) as tf.Tensor2D;
+              const u = opts.weightDecay > 0 ? tf.add(clipped, tf.mul(weights[l], opts.weightDecay)) : clipped;
+              const v = (opts.momentum > 0 ? tf.add(tf.mul(momentum![l], opts.momentum), u) : u) as tf.Tensor2D;
+              const dir = opts.nesterov ? tf.add(u, tf.mul(v, opts.momentum)) : v;
+              vs.push(v);
+              ds.push(tf.mul(dir, -eta) as tf.Tensor2D);
             });
             return { vs, ds };
           });
@@ -219,6 +277,8 @@ export function naturalGradient<O extends object>(
         shapes: momentum ? momentum.map((m) => [m.shape[0], m.shape[1]] as [number, number]) : null,
         momentum: momentum ? tensorsToArrays(momentum) : null,
         blocks: blocks ? blocks.map((b) => (b ? plainBlockState(b.getState()) : null)) : pendingBlocks,
+        hasStatistics: [...hasStatistics],
+        hasInverse: [...hasInverse],
       };
       return state as unknown as OptimizerState;
     },
@@ -239,6 +299,9 @@ export function naturalGradient<O extends object>(
       statisticsUpdates = s.statisticsUpdates;
       inverseUpdates = s.inverseUpdates;
       lastNu = s.lastNu;
+      const layerCount = s.shapes?.length ?? s.blocks?.length ?? 0;
+      hasStatistics = s.hasStatistics ? [...s.hasStatistics] : Array.from({ length: layerCount }, () => s.statisticsUpdates > 0);
+      hasInverse = s.hasInverse ? [...s.hasInverse] : Array.from({ length: layerCount }, () => s.inverseUpdates > 0);
       if (s.shapes) {
         if (layers) checkShapes(s.shapes, layers);
         const next = s.momentum ? arraysToTensors(s.momentum, s.shapes, 'momentum buffers') : s.shapes.map((sh) => tf.zeros(sh) as tf.Tensor2D);
@@ -258,6 +321,7 @@ export function naturalGradient<O extends object>(
         inverseUpdates,
         lastNu,
         lastKlSum: lastSum,
+        ...(guard?.counts() ?? {}),
       };
       for (const b of blocks ?? []) {
         if (!b) continue;
