@@ -47,6 +47,17 @@ const IDX_TYPES: Record<number, string> = {
  * ```
  */
 export function readIdx(source: string | Uint8Array, options: ReadIdxOptions = {}): IdxArray {
+  try {
+    return parseIdx(source, options);
+  } catch (e) {
+    // A truncated or corrupt file: say how to supply a good one, as a missing file does.
+    const hint = options.hint;
+    if (e instanceof DataError && hint && !e.message.includes(hint)) throw new DataError(`${e.message}. ${hint}`, e.path);
+    throw e;
+  }
+}
+
+function parseIdx(source: string | Uint8Array, options: ReadIdxOptions): IdxArray {
   const what = options.what ?? 'IDX file';
   const label = typeof source === 'string' ? `${what} ${source}` : what;
   const path = typeof source === 'string' ? source : undefined;

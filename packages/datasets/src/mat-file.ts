@@ -78,9 +78,15 @@ function readHead(path: string): Uint8Array {
 export async function openMatFile(path: string, what = 'MAT-file', hint = ''): Promise<MatFile> {
   assertDataFile(path, what, hint);
   const label = `${what} ${path}`;
-  const format = detectMatFormat(readHead(path), path, label);
-  if (format === 'v7.3') return openMatV73(path, label);
-  const bytes = readDataFile(path, what, hint);
-  const variables = format === 'v5' ? parseMatV5(bytes, path, label) : parseMatV4(bytes, path, label);
-  return { path, format, variables, close: () => undefined };
+  try {
+    const format = detectMatFormat(readHead(path), path, label);
+    if (format === 'v7.3') return await openMatV73(path, label);
+    const bytes = readDataFile(path, what, hint);
+    const variables = format === 'v5' ? parseMatV5(bytes, path, label) : parseMatV4(bytes, path, label);
+    return { path, format, variables, close: () => undefined };
+  } catch (e) {
+    // A truncated or corrupt file: say how to supply a good one, as a missing file does.
+    if (e instanceof DataError && hint && !e.message.includes(hint)) throw new DataError(`${e.message}. ${hint}`, e.path);
+    throw e;
+  }
 }

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { createRng, OptionError, ShapeError, type RngState } from '@fisherkit/core';
+import { createRng, NonFiniteError, OptionError, ShapeError, type RngState } from '@fisherkit/core';
 import type { TrainableModel } from '@fisherkit/fisher';
 import type { Optimizer, OptimizerState } from './contract.js';
 import { assertKnownOptions, checkBoolean, checkNumber } from './option-checks.js';
@@ -145,7 +145,7 @@ export async function train(
   const owned: tf.Tensor[] = [];
   const asTensor = (v: Float32Array | tf.Tensor2D, cols: number, what: string): tf.Tensor2D => {
     if (v instanceof Float32Array) {
-      if (v.length % cols !== 0) throw new ShapeError(`train: ${what} has ${v.length} values, not a multiple of ${cols} columns`);
+      if (v.length % cols !== 0) throw new ShapeError(`train: ${what} has ${v.length} values, not a multiple of ${cols} columns; pass rows of ${cols} values, row-major (rows × ${cols})`);
       const t = tf.tensor2d(v, [v.length / cols, cols]);
       owned.push(t);
       return t;
@@ -153,16 +153,37 @@ export async function train(
     if (v.rank !== 2 || v.shape[1] !== cols) throw new ShapeError(`train: ${what} must be [rows, ${cols}], got [${v.shape.join(', ')}]`);
     return v;
   };
+  // One scan before the first step: a NaN in row 50,000 must not stop the run mid-epoch, and the
+  // message names the row of the data, not of a shuffled mini-batch.
+  const assertFiniteData = (t: tf.Tensor2D, what: string): void => {
+    const ok = tf.tidy(() => tf.all(tf.isFinite(t)));
+    const clean = ok.dataSync()[0] === 1;
+    ok.dispose();
+    if (clean) return;
+    const values = t.dataSync();
+    const cols = t.shape[1];
+    const k = values.findIndex((v) => !Number.isFinite(v));
+    throw new NonFiniteError(
+      `train: ${what} has a non-finite entry ${values[k]} at row ${Math.floor(k / cols)}, column ${k % cols}; ` +
+        'remove or impute NaN/Infinity before training',
+    );
+  };
   try {
     const x = asTensor(data.x, inSize, 'data.x');
     const y = asTensor(data.y, outSize, 'data.y');
     const n = x.shape[0];
-    if (y.shape[0] !== n) throw new ShapeError(`train: data.x has ${n} rows but data.y has ${y.shape[0]}`);
+    if (y.shape[0] !== n) throw new ShapeError(`train: data.x has ${n} rows but data.y has ${y.shape[0]}; pass one target row per input row`);
     if (n === 0) throw new ShapeError('train: data.x has no rows');
     const vx = data.validation ? asTensor(data.validation.x, inSize, 'validation.x') : null;
     const vy = data.validation ? asTensor(data.validation.y, outSize, 'validation.y') : null;
     if (vx && vy && vx.shape[0] !== vy.shape[0]) {
       throw new ShapeError(`train: validation.x has ${vx.shape[0]} rows but validation.y has ${vy.shape[0]}`);
+    }
+    assertFiniteData(x, 'data.x');
+    assertFiniteData(y, 'data.y');
+    if (vx && vy) {
+      assertFiniteData(vx, 'validation.x');
+      assertFiniteData(vy, 'validation.y');
     }
 
     const rng = createRng(options.seed);
@@ -176,7 +197,7 @@ export async function train(
     const history: EpochRecord[] = [];
     const r = options.resumeFrom;
     if (r) {
-      if (r.kind !== 'training-state') throw new OptionError('train: resumeFrom is not a TrainingState (kind must be "training-state")');
+      if (r.kind !== 'training-state') throw new OptionError('train: resumeFrom is not a TrainingState (kind must be "training-state"); pass a state given to checkpoint.save');
       const shapes = model.layers.map((l) => [l.inputSize + 1, l.outputSize] as [number, number]);
       const ws = arraysToTensors(r.weights, shapes, 'resumeFrom.weights');
       try {

@@ -1,9 +1,11 @@
 import { zeros, type Matrix } from '../matrix/matrix.js';
+import { assertFinite } from '../matrix/validate.js';
 
 /**
  * Dense Kronecker product `X ⊗ Y` of a p × q matrix X and an r × s matrix Y: the pr × qs matrix
  * whose (i, j) block of size r × s is `X_ij · Y`, i.e. `(X ⊗ Y)[i·r + k, j·s + l] = X_ij Y_kl`.
- * For tests and small references only: it has pq·rs entries.
+ * For tests and small references only: it has pq·rs entries. A NaN/±Infinity entry of X or Y is
+ * a NonFiniteError (it would spread over whole blocks of the product).
  *
  * @example
  * ```ts
@@ -12,6 +14,8 @@ import { zeros, type Matrix } from '../matrix/matrix.js';
  * ```
  */
 export function kron(x: Matrix, y: Matrix): Matrix {
+  assertFinite(x, 'kron: X');
+  assertFinite(y, 'kron: Y');
   const p = x.rows;
   const q = x.cols;
   const r = y.rows;
