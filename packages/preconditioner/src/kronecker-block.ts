@@ -12,9 +12,11 @@ import {
 } from '@fisherkit/core';
 import type { LayerBatch, LayerSpec } from '@fisherkit/fisher';
 import type { BlockState, CurvatureBlock, Damping } from './contract.js';
+import { inverseFactors, type InverseFactors } from './inverse-factors.js';
+import { connectInverseWorker, inverseWorkerDefault, type InverseJobOutcome, type InverseWorkerChannel } from './inverse-worker-pool.js';
 import type { KroneckerInverse } from './kronecker-inverse.js';
-import { singleTermInverse, singleTermInverseFromFactors } from './single-term-inverse.js';
-import { twoTermInverse, twoTermInverseFromFactors } from './two-term-inverse-applier.js';
+import { singleTermInverseFromFactors } from './single-term-inverse.js';
+import { twoTermInverseFromFactors } from './two-term-inverse-applier.js';
 
 /** What an estimator returns for one Fisher mini-batch. */
 export interface KroneckerEstimate {
@@ -31,11 +33,44 @@ export interface KroneckerEstimate {
  */
 export type KroneckerEstimator = (batch: LayerBatch, previous: readonly KroneckerTerm[] | null) => KroneckerEstimate;
 
+/** Options of {@link kroneckerBlock}: the two-term inverse rule and where inverses are computed. */
+export interface KroneckerBlockOptions extends TwoTermInverseOptions {
+  /**
+   * Compute inverse refreshes on the shared worker thread while training continues with the
+   * previous inverse (see {@link kroneckerBlock}). Default: the scoped default of
+   * `withInverseWorker` / `withInverseWorkerDefault`, else false (exact, reproducible).
+   */
+  inverseWorker?: boolean;
+}
+
+/** A Kronecker block: a {@link CurvatureBlock} with the Float64 twin and the worker's last error. */
+export type KroneckerBlock = CurvatureBlock & {
+  preconditionExact(grad: Matrix): Matrix;
+  /**
+   * The last error an inverse refresh on the worker thread threw (the same typed error the main
+   * thread would throw, e.g. NotPositiveDefiniteError), or null. Such a refresh leaves the
+   * previous inverse in place and counts `inverseWorkerErrors`.
+   */
+  inverseWorkerError(): Error | null;
+};
+
 /**
  * Builds a {@link CurvatureBlock} for any approximation of the form `F̃ = Σ_k A_k ⊗ G_k` with one
  * or two terms. The block keeps running averages of every factor (`X ← ρ X + (1 − ρ) X_new`),
  * and inverts one term like KFAC (MATH.md §2) and two terms by the generalized eigenproblems of
  * MATH.md §5. A plug-in supplies only its estimator.
+ *
+ * With `inverseWorker: true` only the first inverse is computed on the calling thread; later
+ * `updateInverse` calls post copies of the terms to one shared worker thread and return at once.
+ * `precondition` polls without blocking and installs the new inverse when it has arrived, otherwise
+ * it applies the previous one (counted as `inverseWorkerStaleSteps`). At most one job per block is
+ * in flight: a refresh that finds one still running waits for it, installs it and then posts its
+ * own, so an inverse is never more than one refresh old and never starves. `getState` waits for a
+ * job in flight (checkpoints hold the newest inverse), `setState` discards it, `dispose` cancels it.
+ * A job that throws (NotPositiveDefiniteError, NonFiniteError, …) leaves the previous inverse in
+ * place, counts `inverseWorkerErrors` and is kept in `inverseWorkerError()`; a worker that cannot
+ * start or dies makes the block compute on the calling thread (`inverseWorkerFallbacks`). The
+ * trajectory then depends on timing, so leave it off for exact reproduction.
  *
  * @example
  * ```ts
@@ -46,8 +81,8 @@ export function kroneckerBlock(
   layer: LayerSpec,
   method: string,
   estimate: KroneckerEstimator,
-  inverseOptions: TwoTermInverseOptions = {},
-): CurvatureBlock & { preconditionExact(grad: Matrix): Matrix } {
+  inverseOptions: KroneckerBlockOptions = {},
+): KroneckerBlock {
   const da = layer.inputSize + 1;
   const dg = layer.outputSize;
   const where = `${method} layer "${layer.name}"`;
@@ -55,6 +90,28 @@ export function kroneckerBlock(
   let inverse: KroneckerInverse | null = null;
   let pi: number | null = null;
   const counters: Record<string, number> = { statisticsUpdates: 0, inverseUpdates: 0 };
+  const twoTermOptions: TwoTermInverseOptions = {
+    ...(inverseOptions.rule !== undefined ? { rule: inverseOptions.rule } : {}),
+    ...(inverseOptions.floor !== undefined ? { floor: inverseOptions.floor } : {}),
+  };
+  let useWorker = inverseOptions.inverseWorker ?? inverseWorkerDefault();
+  let channel: InverseWorkerChannel | null = null;
+  /** The refresh in flight on the worker (its inputs, for a main-thread fallback). */
+  let pending: { terms: KroneckerTerm[]; damping: Damping } | null = null;
+  let workerError: Error | null = null;
+  let warned = false;
+  if (useWorker) {
+    Object.assign(counters, {
+      inverseWorkerJobs: 0,
+      inverseWorkerInstalls: 0,
+      inverseWorkerStaleSteps: 0,
+      inverseWorkerBusySeconds: 0,
+      inverseWorkerWaits: 0,
+      inverseWorkerWaitSeconds: 0,
+      inverseWorkerErrors: 0,
+      inverseWorkerFallbacks: 0,
+    });
+  }
 
   const count = (extra: Record<string, number> | undefined): void => {
     for (const [k, v] of Object.entries(extra ?? {})) counters[k] = (counters[k] ?? 0) + v;
@@ -69,6 +126,76 @@ export function kroneckerBlock(
     }
     inverse?.dispose();
     inverse = next;
+  };
+  const install = (f: InverseFactors): void => {
+    if (f.kind === 'single') {
+      replaceInverse(singleTermInverseFromFactors(f.aInverse, f.gInverse));
+    } else {
+      replaceInverse(twoTermInverseFromFactors({ KA: f.KA, KG: f.KG, D: f.D }));
+      counters.indefiniteEntries = f.indefiniteEntries;
+    }
+    pi = f.pi;
+  };
+  const warnOnce = (e: Error, what: string): void => {
+    if (warned) return;
+    warned = true;
+    process.emitWarning(`${where}: ${what}: ${e.message}`, { code: 'FISHERKIT_INVERSE_WORKER' });
+  };
+  const recordWorkerError = (e: unknown): void => {
+    workerError = e instanceof Error ? e : new Error(String(e));
+    counters.inverseWorkerErrors++;
+    warnOnce(workerError, 'an inverse refresh on the worker thread failed; the previous inverse stays in use');
+  };
+  const fallBack = (e: unknown): void => {
+    useWorker = false;
+    channel?.close();
+    channel = null;
+    counters.inverseWorkerFallbacks++;
+    warnOnce(e instanceof Error ? e : new Error(String(e)), 'inverses are computed on the main thread from now on');
+  };
+  const settle = (outcome: InverseJobOutcome): void => {
+    const job = pending!;
+    pending = null;
+    counters.inverseWorkerBusySeconds += outcome.busySeconds;
+    if (outcome.ok) {
+      install(outcome.factors);
+      counters.inverseWorkerInstalls++;
+    } else if (!outcome.workerFailed) {
+      recordWorkerError(outcome.error);
+    } else {
+      fallBack(outcome.error);
+      try {
+        install(inverseFactors(job.terms, job.damping, twoTermOptions));
+      } catch (e) {
+        recordWorkerError(e);
+      }
+    }
+  };
+  /** Waits for the job in flight (if any) and installs it. */
+  const drain = (): void => {
+    if (!pending || !channel) return;
+    const ready = channel.poll();
+    if (ready) return settle(ready);
+    const t0 = performance.now();
+    const outcome = channel.wait();
+    counters.inverseWorkerWaits++;
+    counters.inverseWorkerWaitSeconds += (performance.now() - t0) / 1000;
+    settle(outcome);
+  };
+  /** Installs the job in flight if it has finished; true if a job is still running. */
+  const pollWorker = (): boolean => {
+    if (!pending || !channel) return false;
+    const outcome = channel.poll();
+    if (outcome) settle(outcome);
+    return pending !== null;
+  };
+  const ensureChannel = (): void => {
+    if (channel || !useWorker) return;
+    try {
+      channel = connectInverseWorker(where);
+    } catch (e) {
+      fallBack(e);
+    }
   };
   const needInverse = (): KroneckerInverse => {
     if (!inverse) throw new FisherkitError('state', `${where}: precondition called before updateInverse`);
@@ -103,23 +230,30 @@ export function kroneckerBlock(
     },
     updateInverse(damping: Damping) {
       if (!terms) throw new FisherkitError('state', `${where}: updateInverse called before any statistics`);
-      if (terms.length === 1) {
-        const next = singleTermInverse(terms[0], damping);
-        pi = next.pi;
-        replaceInverse(next);
+      if (useWorker && inverse !== null) {
+        drain(); // one job per block: the previous refresh is installed before the next is posted
+        ensureChannel();
+      }
+      if (useWorker && inverse !== null && channel) {
+        channel.post(terms, damping, twoTermOptions);
+        pending = { terms, damping: { ...damping } };
+        counters.inverseWorkerJobs++;
       } else {
-        const next = twoTermInverse(terms, damping, inverseOptions);
-        counters.indefiniteEntries = next.indefiniteEntries;
-        pi = next.pi;
-        replaceInverse(next);
+        install(inverseFactors(terms, damping, twoTermOptions));
+        ensureChannel(); // start the worker now, so it is loaded by the next refresh
       }
       counters.inverseUpdates++;
     },
     precondition(grad: tf.Tensor2D) {
+      if (pollWorker()) counters.inverseWorkerStaleSteps++;
       return needInverse().apply(grad);
     },
     preconditionExact(grad: Matrix) {
+      pollWorker();
       return needInverse().applyExact(grad);
+    },
+    inverseWorkerError() {
+      return workerError;
     },
     terms() {
       return (terms ?? []).map((t) => ({ A: clone(t.A), G: clone(t.G) }));
@@ -128,6 +262,7 @@ export function kroneckerBlock(
       return { ...counters };
     },
     getState(): BlockState {
+      drain(); // a checkpoint holds the newest inverse, never a half-finished refresh
       const state: BlockState = { ...counters, pi, terms: (terms ?? []).flatMap((t) => [clone(t.A), clone(t.G)]) };
       for (const [k, v] of Object.entries(inverse?.factors() ?? {})) state[`inverse.${k}`] = clone(v);
       return state;
@@ -146,6 +281,8 @@ export function kroneckerBlock(
         restored.push({ A: matrix(flat[k], da, da, `A_${k / 2}`), G: matrix(flat[k + 1], dg, dg, `G_${k / 2}`) });
       }
       terms = restored.length ? restored : null;
+      channel?.cancel();
+      pending = null;
       if (state['inverse.aInverse']) {
         replaceInverse(
           singleTermInverseFromFactors(
@@ -168,6 +305,9 @@ export function kroneckerBlock(
       for (const [k, v] of Object.entries(state)) if (typeof v === 'number' && k !== 'pi') counters[k] = v;
     },
     dispose() {
+      channel?.close();
+      channel = null;
+      pending = null;
       replaceInverse(null);
     },
   };

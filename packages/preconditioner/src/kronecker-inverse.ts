@@ -16,7 +16,10 @@ export interface KroneckerInverse {
   dispose(): void;
 }
 
-/** Uploads a Float64 matrix as a float32 tensor (the caller owns it). */
+/**
+ * Uploads a Float64 matrix as a float32 tensor (the caller owns it). The tensor is kept out of any
+ * enclosing `tf.tidy`, because an inverse worker's result is installed inside the driver's tidy.
+ */
 export function uploadMatrix(m: Matrix): tf.Tensor2D {
-  return tf.tensor2d(Float32Array.from(m.data), [m.rows, m.cols]);
+  return tf.keep(tf.tensor2d(Float32Array.from(m.data), [m.rows, m.cols]));
 }

@@ -1,6 +1,7 @@
 import type { LayerSpec } from '@fisherkit/fisher';
 import type { ApproximationPlugin } from './contract.js';
-import { kroneckerBlock, type KroneckerEstimator } from './kronecker-block.js';
+import { withInverseWorkerDefault } from './inverse-worker-pool.js';
+import { kroneckerBlock, type KroneckerBlockOptions, type KroneckerEstimator } from './kronecker-block.js';
 import { validateIterativeOptions, type IterativeOptions, type TwoTermOptions } from './kronecker-plugin-options.js';
 
 /** What a KPSVD-family plug-in supplies: its identity, default options and estimator. */
@@ -16,7 +17,7 @@ export interface KroneckerPluginSpec<O extends IterativeOptions | TwoTermOptions
 /**
  * Wires an estimator into a plug-in: options validated with {@link validateIterativeOptions}
  * (two-term options when the defaults have an `inverse` rule), blocks built by
- * {@link kroneckerBlock} with that rule and floor.
+ * {@link kroneckerBlock} with that rule and floor, and `inverseWorker` when the options set it.
  *
  * @example
  * ```ts
@@ -32,8 +33,35 @@ export function kroneckerPlugin<O extends IterativeOptions | TwoTermOptions>(spe
     defaults: spec.defaults,
     validateOptions: (options) => validateIterativeOptions(spec.id, options, twoTerm),
     createBlock: (layer: LayerSpec, options: O) => {
-      const inverse = 'inverse' in options ? { rule: options.inverse, floor: options.floor } : {};
+      const inverse: KroneckerBlockOptions = 'inverse' in options ? { rule: options.inverse, floor: options.floor } : {};
+      if (options.inverseWorker !== undefined) inverse.inverseWorker = options.inverseWorker;
       return kroneckerBlock(layer, spec.id, spec.estimator(options), inverse);
     },
   };
+}
+
+/**
+ * The same plug-in with inverse refreshes on a worker thread (`enabled = true`) or on the calling
+ * thread (`false`) for every block built by {@link kroneckerBlock} — KFAC, KPSVD, Deflation,
+ * Lanczos, KFAC-corrected and third-party plug-ins built on it — unless a block's own options
+ * (`inverseWorker`) say otherwise. Blocks of other kinds are unaffected. Training continues with
+ * the previous inverse while a refresh runs, so use `false` (or the plain plug-in) for exact
+ * reproduction.
+ *
+ * @example
+ * ```ts
+ * import kfac from '@fisherkit/kfac';
+ * const optimizer = naturalGradient(withInverseWorker(kfac), { learningRate: 0.1, damping: 3e-3 });
+ * ```
+ */
+export function withInverseWorker<O extends object>(plugin: ApproximationPlugin<O>, enabled = true): ApproximationPlugin<O> {
+  const wrapped: ApproximationPlugin<O> = {
+    id: plugin.id,
+    title: plugin.title,
+    reference: plugin.reference,
+    defaults: plugin.defaults,
+    createBlock: (layer, options) => withInverseWorkerDefault(enabled, () => plugin.createBlock(layer, options)),
+  };
+  if (plugin.validateOptions) wrapped.validateOptions = (options) => plugin.validateOptions!(options);
+  return wrapped;
 }

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { matmul, ShapeError, spdInverse, type KroneckerTerm, type Matrix } from '@fisherkit/core';
+import { matmul, ShapeError, type KroneckerTerm, type Matrix } from '@fisherkit/core';
 import type { Damping } from './contract.js';
-import { dampedFactors } from './damping.js';
+import { inverseFactors, type SingleTermFactors } from './inverse-factors.js';
 import { uploadMatrix, type KroneckerInverse } from './kronecker-inverse.js';
 
 /**
@@ -17,8 +17,8 @@ import { uploadMatrix, type KroneckerInverse } from './kronecker-inverse.js';
  * ```
  */
 export function singleTermInverse(term: KroneckerTerm, damping: Damping): KroneckerInverse & { pi: number } {
-  const damped = dampedFactors(term.A, term.G, damping);
-  return { ...singleTermInverseFromFactors(spdInverse(damped.A), spdInverse(damped.G)), pi: damped.pi };
+  const f = inverseFactors([term], damping) as SingleTermFactors;
+  return { ...singleTermInverseFromFactors(f.aInverse, f.gInverse), pi: f.pi };
 }
 
 /**

@@ -1,16 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
   applyTwoTermKroneckerInverse,
-
   ShapeError,
   transpose,
-  twoTermKroneckerInverse,
   type KroneckerTerm,
   type Matrix,
   type TwoTermInverseOptions,
 } from '@fisherkit/core';
 import type { Damping } from './contract.js';
-import { dampedFactors } from './damping.js';
+import { inverseFactors, type TwoTermFactors } from './inverse-factors.js';
 import { uploadMatrix, type KroneckerInverse } from './kronecker-inverse.js';
 
 /**
@@ -35,10 +33,8 @@ export function twoTermInverse(
   options: TwoTermInverseOptions = {},
 ): KroneckerInverse & { indefiniteEntries: number; pi: number } {
   if (terms.length !== 2) throw new ShapeError(`a two-term inverse needs exactly 2 Kronecker terms, got ${terms.length}`);
-  const damped = dampedFactors(terms[0].A, terms[0].G, damping);
-  const inv = twoTermKroneckerInverse({ A: damped.A, G: damped.G }, terms[1], options);
-  const factors = { KA: inv.KA, KG: inv.KG, D: inv.D };
-  return { ...twoTermInverseFromFactors(factors), indefiniteEntries: inv.indefiniteEntries, pi: damped.pi };
+  const f = inverseFactors(terms, damping, options) as TwoTermFactors;
+  return { ...twoTermInverseFromFactors({ KA: f.KA, KG: f.KG, D: f.D }), indefiniteEntries: f.indefiniteEntries, pi: f.pi };
 }
 
 /**
