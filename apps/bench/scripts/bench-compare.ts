@@ -1,0 +1,265 @@
+/**
+ * `npm run bench:compare`: fisherkit's training step beside the authors' PyTorch code (issue 7,
+ * §1, §2 and §4), on the default backend (`selectBackend()`: wasm unless tfjs-node is installed).
+ *
+ * Per problem (default `mnist`; `--problem mnist,faces`):
+ * - matMul throughput: square products and every matMul shape of one training step and of the
+ *   preconditioner's application, each timed on its own (median);
+ * - per method (sgd, adam, kfac, kpsvd, deflation, lanczos, kfac-corrected), in a fresh child
+ *   process each (so the peak RSS is the method's own): `--steps` training steps on fixed random
+ *   batches with T_cov = T_inv = `--refresh-every`, the median plain step, the refresh cost
+ *   (refresh step − plain median; the first is cold, later ones warm-started) and the amortised
+ *   step at T_cov = T_inv = 100.
+ *
+ * Prints the three tables (markdown) and, with `--json <file>`, everything measured.
+ *
+ *     npm run bench:compare                                  # MNIST, all methods (≈ 8 min on 2 cores)
+ *     npm run bench:compare -- --methods sgd,kfac --steps 8  # a quick look
+ *     npm run bench:compare -- --problem faces --steps 5 --refresh-every 4 --json faces.json
+ */
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { selectBackend, type BackendInfo } from '@fisherkit/core';
+import { machineInfo, type MachineInfo } from '../src/machine.js';
+import { problemPreset } from '../src/presets.js';
+import {
+  amortisedMs,
+  applicationMatMuls,
+  flops,
+  matMulMs,
+  parameterCount,
+  stepMatMuls,
+  timeMatMul,
+  timeTrainingSteps,
+  type MatMulTiming,
+  type StepTimingResult,
+  type StepTimingSpec,
+} from '../src/perf/step-timing.js';
+
+/** The authors' PyTorch 1.13 CPU code, OpenBLAS float32, 2 threads, MNIST batch 512, ms per step (issue 7). */
+const PYTORCH_2_THREADS: Record<string, number> = {
+  sgd: 57,
+  adam: 62,
+  kpsvd: 100,
+  kfac: 101,
+  lanczos: 147,
+  'kfac-corrected': 149,
+  deflation: 156,
+};
+/** Same, one thread. */
+const PYTORCH_1_THREAD: Record<string, number> = { sgd: 82, kfac: 159, deflation: 224 };
+/** Kronecker terms applied per step. */
+const TERMS: Record<string, number> = { kfac: 1, kpsvd: 1, deflation: 2, lanczos: 2, 'kfac-corrected': 2 };
+const ALL_METHODS = ['sgd', 'adam', 'kfac', 'kpsvd', 'deflation', 'lanczos', 'kfac-corrected'];
+
+interface MatMulJob {
+  kind: 'matmul';
+  problem: string;
+  sizes: number[];
+  batchSize: number;
+  reps: number;
+}
+interface StepJob {
+  kind: 'step';
+  spec: StepTimingSpec;
+}
+type Job = MatMulJob | StepJob;
+
+interface Load {
+  start: number[];
+  end: number[];
+}
+
+interface MatMulResult {
+  backend: BackendInfo;
+  square: MatMulTiming[];
+  /** Measured wall / CPU ms of one step's matMuls, summed. */
+  stepMatMul: { ms: number; cpuMs: number };
+  /** Same for the application of 1 and 2 Kronecker terms. */
+  application: { 1: { ms: number; cpuMs: number }; 2: { ms: number; cpuMs: number } };
+  shapes: MatMulTiming[];
+  load: Load;
+}
+
+function option(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i < 0 ? undefined : process.argv[i + 1];
+}
+function intOption(name: string, fallback: number): number {
+  const v = option(name);
+  if (v === undefined) return fallback;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} takes a non-negative integer, got ${v}`);
+  return n;
+}
+
+async function runChild(job: Job): Promise<unknown> {
+  await selectBackend();
+  if (job.kind === 'matmul') {
+    const start = os.loadavg();
+    const square = [512, 1024, 2048].map((n) => timeMatMul({ m: n, k: n, n }, job.reps));
+    const cache = new Map<string, MatMulTiming>();
+    const stepMatMul = matMulMs(stepMatMuls(job.sizes, job.batchSize), cache, job.reps);
+    const application = {
+      1: matMulMs(applicationMatMuls(job.sizes, 1), cache, job.reps),
+      2: matMulMs(applicationMatMuls(job.sizes, 2), cache, job.reps),
+    };
+    return { square, stepMatMul, application, shapes: [...cache.values()], load: { start, end: os.loadavg() } } satisfies Omit<MatMulResult, 'backend'>;
+  }
+  const start = os.loadavg();
+  const r = await timeTrainingSteps(job.spec);
+  return { ...r, load: { start, end: os.loadavg() } };
+}
+
+function spawnChild<T>(job: Job): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--child', JSON.stringify(job)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const line = out.trim().split('\n').filter((l) => l.startsWith('@@')).at(-1);
+      if (code !== 0 || !line) reject(new Error(`child ${JSON.stringify(job).slice(0, 120)} exited with ${code}`));
+      else resolve(JSON.parse(line.slice(2)) as T);
+    });
+  });
+}
+
+const fmt = (x: number | null | undefined, digits = 0): string => (x === null || x === undefined || !Number.isFinite(x) ? '—' : x.toFixed(digits));
+const loadText = (l: Load): string => `${l.start.map((x) => x.toFixed(2)).join(' ')} → ${l.end.map((x) => x.toFixed(2)).join(' ')}`;
+
+type Timed = StepTimingResult & { load: Load };
+
+interface ProblemReport {
+  problem: string;
+  sizes: number[];
+  batchSize: number;
+  fisherBatchSize: number;
+  parameters: number;
+  stepFlops: number;
+  sixPB: number;
+  matmul: MatMulResult;
+  methods: Timed[];
+}
+
+function tables(r: ProblemReport, every: number): string {
+  const lines: string[] = [];
+  const sgd = r.methods.find((m) => m.method === 'sgd');
+  const sq = r.matmul.square.find((s) => s.m === 1024)!;
+  const shapeGflops = r.stepFlops / r.matmul.stepMatMul.cpuMs / 1e6;
+  lines.push(`### ${r.problem}: ${r.sizes.join('-')}, batch ${r.batchSize}, Fisher batch ${r.fisherBatchSize}, ${(r.parameters / 1e6).toFixed(3)} M parameters`);
+  lines.push('');
+  lines.push(
+    `matMul throughput (${r.matmul.backend.name}, float32, median of ${r.matmul.square[0].reps}, GFLOP per CPU second (wall); load ${loadText(r.matmul.load)}): ` +
+      r.matmul.square.map((s) => `${s.m}² ${fmt(s.cpuGflops, 1)} (${fmt(s.gflops, 1)})`).join(', ') +
+      `; the step's own matMul shapes, each timed alone: ${fmt(r.matmul.stepMatMul.cpuMs)} CPU ms for ${fmt(r.stepFlops / 1e9, 2)} GFLOP = ${fmt(shapeGflops, 1)} GFLOP/s.`,
+  );
+  lines.push('');
+  lines.push('CPU ms = process CPU time (user + system) of the single-threaded step ≈ its wall time on an idle core; wall ms as measured under the load shown.');
+  lines.push('');
+  lines.push('| method | plain step CPU ms (wall) | refresh CPU ms, cold / warm | amortised CPU ms/step, T = 100 (wall) | PyTorch 2 threads ms | ratio (target ≤ 1.5×) | peak RSS MB | load (1 min) |');
+  lines.push('|---|---|---|---|---|---|---|---|');
+  for (const m of r.methods) {
+    const am = amortisedMs(m, every, 'cpu');
+    const pt = r.problem === 'mnist' ? PYTORCH_2_THREADS[m.method] : undefined;
+    lines.push(
+      `| ${m.method} | ${fmt(m.plainCpuMs)} (${fmt(m.plainMs)}) | ${m.coldRefreshCpuMs === null ? '—' : `${fmt(m.coldRefreshCpuMs)} / ${fmt(m.warmRefreshCpuMs)}`} | ` +
+        `${fmt(am)} (${fmt(amortisedMs(m, every, 'wall'))}) | ${pt ?? '—'} | ${pt ? `${fmt(am / pt, 1)}×` : '—'} | ${fmt(m.peakRssBytes / 2 ** 20)} | ${m.load.start[0].toFixed(2)}–${m.load.end[0].toFixed(2)} |`,
+    );
+  }
+  lines.push('');
+  if (sgd) {
+    lines.push('| first-order step | CPU ms | GFLOP/s (step FLOPs / CPU time) | ÷ 1024² matMul | ÷ the same shapes timed alone (target ≥ 60%) |');
+    lines.push('|---|---|---|---|---|');
+    for (const m of r.methods.filter((x) => !TERMS[x.method])) {
+      const g = r.stepFlops / m.plainCpuMs / 1e6;
+      lines.push(`| ${m.method} | ${fmt(m.plainCpuMs)} | ${fmt(g, 1)} | ${fmt((100 * g) / sq.cpuGflops)}% | ${fmt((100 * r.matmul.stepMatMul.cpuMs) / m.plainCpuMs)}% |`);
+    }
+    lines.push('');
+    lines.push(
+      `Step FLOPs: ${fmt(r.stepFlops / 1e9, 2)} GFLOP counted matMul by matMul (6 × parameters × batch = ${fmt(r.sixPB / 1e9, 2)} GFLOP; the first layer's input gradient is never formed).`,
+    );
+    lines.push('');
+    lines.push('| method | amortised CPU ms/step | SGD + application matMuls, CPU ms | ratio (target ≤ 1.15) | plain step ÷ SGD | amortised ÷ SGD |');
+    lines.push('|---|---|---|---|---|---|');
+    for (const m of r.methods.filter((x) => TERMS[x.method])) {
+      const am = amortisedMs(m, every, 'cpu');
+      const app = r.matmul.application[TERMS[m.method] as 1 | 2].cpuMs;
+      const floor = sgd.plainCpuMs + app;
+      lines.push(
+        `| ${m.method} | ${fmt(am)} | ${fmt(sgd.plainCpuMs)} + ${fmt(app)} = ${fmt(floor)} | ${fmt(am / floor, 2)} | ${fmt(m.plainCpuMs / sgd.plainCpuMs, 2)}× | ${fmt(am / sgd.plainCpuMs, 2)}× |`,
+      );
+    }
+    lines.push('');
+  }
+  return lines.join('\n');
+}
+
+async function main(): Promise<void> {
+  const childIndex = process.argv.indexOf('--child');
+  if (childIndex >= 0) {
+    const result = await runChild(JSON.parse(process.argv[childIndex + 1]) as Job);
+    process.stdout.write(`@@${JSON.stringify(result)}\n`);
+    return;
+  }
+  const problems = (option('problem') ?? 'mnist').split(',');
+  const methods = (option('methods') ?? ALL_METHODS.join(',')).split(',');
+  const refreshEvery = intOption('refresh-every', 10);
+  const steps = intOption('steps', refreshEvery + 2);
+  const warmupSteps = intOption('warmup', 1);
+  const every = intOption('amortise', 100);
+  const reps = intOption('reps', 7);
+  const backend = await selectBackend();
+  const machine: MachineInfo = machineInfo();
+  const reports: ProblemReport[] = [];
+  process.stderr.write(`bench:compare on ${backend.name}, ${machine.cpu} × ${machine.cores}, Node ${machine.node}; load ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}\n`);
+  for (const problem of problems) {
+    const preset = problemPreset(problem);
+    const batchSize = intOption('batch-size', preset.batchSize);
+    const fisherBatchSize = intOption('fisher-batch-size', Math.floor(batchSize / 4));
+    const sizes = [...preset.sizes];
+    process.stderr.write(`${problem}: matMul throughput…\n`);
+    const mm = await spawnChild<Omit<MatMulResult, 'backend'>>({ kind: 'matmul', problem, sizes, batchSize, reps });
+    const report: ProblemReport = {
+      problem,
+      sizes,
+      batchSize,
+      fisherBatchSize,
+      parameters: parameterCount(sizes),
+      stepFlops: flops(stepMatMuls(sizes, batchSize)),
+      sixPB: 6 * parameterCount(sizes) * batchSize,
+      matmul: { ...mm, backend },
+      methods: [],
+    };
+    for (const method of methods) {
+      process.stderr.write(`${problem} ${method}: ${steps} steps, refresh every ${refreshEvery}…`);
+      const t0 = performance.now();
+      const r = await spawnChild<Timed>({
+        kind: 'step',
+        spec: { problem, method, batchSize, fisherBatchSize, steps, refreshEvery, warmupSteps },
+      });
+      process.stderr.write(` plain ${fmt(r.plainMs)} ms, refresh ${fmt(r.coldRefreshMs)} / ${fmt(r.warmRefreshMs)} ms (${fmt((performance.now() - t0) / 1000)} s)\n`);
+      report.methods.push(r);
+    }
+    reports.push(report);
+  }
+  const text = [
+    `Machine: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, ${machine.platform} ${machine.arch}; backend ${backend.name} (${backend.package}); ` +
+      `${steps} steps per method, T_cov = T_inv = ${refreshEvery} while timing, amortised at ${every}.`,
+    '',
+    ...reports.map((r) => tables(r, every)),
+    `PyTorch single-thread (authors' code, same machine kind): ${Object.entries(PYTORCH_1_THREAD).map(([k, v]) => `${k} ${v}`).join(', ')} ms/step.`,
+  ].join('\n');
+  process.stdout.write(`${text}\n`);
+  const json = option('json');
+  if (json) {
+    writeFileSync(json, `${JSON.stringify({ kind: 'bench-compare', date: new Date().toISOString(), machine, backend, steps, refreshEvery, amortiseOver: every, pytorch2Threads: PYTORCH_2_THREADS, pytorch1Thread: PYTORCH_1_THREAD, problems: reports }, null, 1)}\n`);
+    process.stderr.write(`wrote ${json}\n`);
+  }
+}
+
+await main();

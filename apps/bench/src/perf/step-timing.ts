@@ -1,0 +1,318 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { createRng } from '@fisherkit/core';
+import { createDenseNetwork, type Activation, type LossName } from '@fisherkit/fisher';
+import type { Optimizer } from '@fisherkit/preconditioner';
+import { resolveMethod, resolveTrainConfig, createOptimizer } from '../train-config.js';
+
+/**
+ * Timing of training steps and matMuls for `npm run bench:compare` and `bench:width`
+ * (apps/bench/scripts). Everything here is measured, never asserted: tests must not time anything.
+ */
+
+/** Median of a non-empty list. */
+export function median(xs: readonly number[]): number {
+  if (xs.length === 0) return Number.NaN;
+  const s = xs.slice().sort((p, q) => p - q);
+  const h = s.length >> 1;
+  return s.length % 2 ? s[h] : 0.5 * (s[h - 1] + s[h]);
+}
+
+/**
+ * `[d_a, d_g] = [d_in + 1, d_out]` of every dense layer of a network with the given widths.
+ * @example `layerShapes([784, 1000, 784]) // [[785, 1000], [1001, 784]]`
+ */
+export function layerShapes(sizes: readonly number[]): [number, number][] {
+  return sizes.slice(0, -1).map((d, l) => [d + 1, sizes[l + 1]]);
+}
+
+/**
+ * Number of trainable parameters (kernels and biases).
+ * @example `parameterCount([784, 1000, 784]) // 785·1000 + 1001·784`
+ */
+export function parameterCount(sizes: readonly number[]): number {
+  return layerShapes(sizes).reduce((s, [a, g]) => s + a * g, 0);
+}
+
+/** One matMul `[m, k] × [k, n]` (2·m·k·n FLOPs). */
+export interface MatMulShape {
+  m: number;
+  k: number;
+  n: number;
+}
+
+/**
+ * The plain matMuls of one forward + backward pass of fisherkit's dense pass
+ * (`packages/fisher/src/dense-pass.ts`) at batch B: per layer the forward product `x_l K_l`
+ * (B × d_in × d_out), the kernel gradient `x_lᵀ δ_l` (d_in × B × d_out) and, above the first
+ * layer, the back-propagated `δ_l K_lᵀ` (B × d_out × d_in). Their FLOPs are ≈ 6 × parameters × B
+ * less the first layer's input gradient, which is never formed.
+ *
+ * @example `stepMatMuls([784, 1000, 784], 512).length // 5`
+ */
+export function stepMatMuls(sizes: readonly number[], batch: number): MatMulShape[] {
+  const out: MatMulShape[] = [];
+  for (let l = 0; l + 1 < sizes.length; l++) {
+    const [din, dout] = [sizes[l], sizes[l + 1]];
+    out.push({ m: batch, k: din, n: dout }, { m: din, k: batch, n: dout });
+    if (l > 0) out.push({ m: batch, k: dout, n: din });
+  }
+  return out;
+}
+
+/**
+ * The matMuls that apply a Kronecker preconditioner every step, `A⁻¹ · DWᵀ · G⁻¹` in the
+ * `[d_a, d_g]` weight layout: per layer and per Kronecker term, `[d_a, d_a] × [d_a, d_g]` and
+ * `[d_a, d_g] × [d_g, d_g]`, together `2·d_g·d_a·(d_g + d_a)` FLOPs (twice that for `terms = 2`).
+ *
+ * @example `applicationMatMuls([784, 1000, 784], 1).length // 4`
+ */
+export function applicationMatMuls(sizes: readonly number[], terms: number): MatMulShape[] {
+  const out: MatMulShape[] = [];
+  for (const [a, g] of layerShapes(sizes)) {
+    for (let t = 0; t < terms; t++) out.push({ m: a, k: a, n: g }, { m: a, k: g, n: g });
+  }
+  return out;
+}
+
+/**
+ * FLOPs of a list of matMuls (2·m·k·n each).
+ * @example `flops([{ m: 2, k: 3, n: 4 }]) // 48`
+ */
+export function flops(shapes: readonly MatMulShape[]): number {
+  return shapes.reduce((s, { m, k, n }) => s + 2 * m * k * n, 0);
+}
+
+/** Result of {@link timeMatMul}. */
+export interface MatMulTiming extends MatMulShape {
+  /** Median milliseconds of one product (including the read-back of the result). */
+  ms: number;
+  /** Median process CPU milliseconds of one product (≈ the time on an idle core: the wasm backend is single-threaded). */
+  cpuMs: number;
+  gflops: number;
+  /** FLOPs per CPU second. */
+  cpuGflops: number;
+  reps: number;
+}
+
+/**
+ * Times `tf.matMul` of random `[m, k] × [k, n]` float32 operands on the active backend: one
+ * untimed warm-up, then `reps` products (each synchronised by `dataSync`), median.
+ *
+ * @example `timeMatMul({ m: 1024, k: 1024, n: 1024 }, 7).gflops`
+ */
+export function timeMatMul(shape: MatMulShape, reps = 7): MatMulTiming {
+  const { m, k, n } = shape;
+  const a = tf.randomUniform([m, k], -1, 1, 'float32', 1) as tf.Tensor2D;
+  const b = tf.randomUniform([k, n], -1, 1, 'float32', 2) as tf.Tensor2D;
+  try {
+    // (not `tf.tidy(() => c.dataSync())`: tidy walks a returned typed array element by element)
+    const product = (): void => {
+      const c = tf.matMul(a, b);
+      c.dataSync();
+      c.dispose();
+    };
+    product();
+    const times: number[] = [];
+    const cpu: number[] = [];
+    for (let r = 0; r < reps; r++) {
+      const c0 = process.cpuUsage();
+      const t0 = performance.now();
+      product();
+      times.push(performance.now() - t0);
+      const c = process.cpuUsage(c0);
+      cpu.push((c.user + c.system) / 1000);
+    }
+    const ms = median(times);
+    const cpuMs = median(cpu);
+    return { m, k, n, ms, cpuMs, gflops: (2 * m * k * n) / ms / 1e6, cpuGflops: (2 * m * k * n) / cpuMs / 1e6, reps };
+  } finally {
+    tf.dispose([a, b]);
+  }
+}
+
+/**
+ * Sums of the measured wall and CPU times of a list of matMuls, timing each distinct shape once
+ * (`cache` keeps them across calls, keyed `m×k×n`).
+ *
+ * @example `matMulMs(stepMatMuls(sizes, 512), cache)`
+ */
+export function matMulMs(shapes: readonly MatMulShape[], cache: Map<string, MatMulTiming>, reps = 7): { ms: number; cpuMs: number } {
+  let total = 0;
+  let cpuTotal = 0;
+  for (const s of shapes) {
+    const key = `${s.m}x${s.k}x${s.n}`;
+    let t = cache.get(key);
+    if (!t) {
+      t = timeMatMul(s, reps);
+      cache.set(key, t);
+    }
+    total += t.ms;
+    cpuTotal += t.cpuMs;
+  }
+  return { ms: total, cpuMs: cpuTotal };
+}
+
+/** What {@link timeTrainingSteps} measures. */
+export interface StepTimingSpec {
+  /** A preset problem (its hyper-parameters and, unless `sizes` is given, its network). */
+  problem: string;
+  /** sgd, adam or an approximation id. */
+  method: string;
+  batchSize: number;
+  /** Fisher rows per refresh (natural gradient only). */
+  fisherBatchSize?: number;
+  /** Widths replacing the preset's (any widths; the preset only supplies hyper-parameters). */
+  sizes?: number[];
+  activations?: Activation[];
+  loss?: LossName;
+  /** Steps to run; refreshes happen at steps 0, refreshEvery, 2·refreshEvery, … */
+  steps: number;
+  /** T_cov = T_inv used for the timing run (the amortisation uses `amortiseOver`). */
+  refreshEvery: number;
+  /** Untimed plain steps at the start (JIT, wasm memory growth). */
+  warmupSteps: number;
+  seed?: number;
+}
+
+/** Result of {@link timeTrainingSteps} (milliseconds). */
+export interface StepTimingResult {
+  method: string;
+  sizes: number[];
+  batchSize: number;
+  fisherBatchSize: number | null;
+  /** Every step's wall-clock ms, in order. */
+  stepMs: number[];
+  /** Every step's process CPU ms (user + system; > wall when helper threads run). */
+  stepCpuMs: number[];
+  /** Indices of the refresh steps. */
+  refreshSteps: number[];
+  /** Median wall ms of the plain (non-refresh, post-warm-up) steps. */
+  plainMs: number;
+  plainCpuMs: number;
+  /** Refresh step ms minus the plain median: the first (cold) refresh, and the median of later ones. */
+  coldRefreshMs: number | null;
+  warmRefreshMs: number | null;
+  /** The same in process CPU ms. */
+  coldRefreshCpuMs: number | null;
+  warmRefreshCpuMs: number | null;
+  /** Process peak resident set size in bytes (the whole child process). */
+  peakRssBytes: number;
+  /** tf.memory().numTensors after the run minus before (0 = no leak). */
+  leakedTensors: number;
+  diagnostics: Record<string, number>;
+  losses: number[];
+}
+
+/**
+ * Builds the preset's optimiser for `method` exactly as `fisherkit train` does (resolveTrainConfig +
+ * createOptimizer, the authors' hyper-parameters) but with T_cov = T_inv = `refreshEvery`, trains
+ * a fresh network on fixed random batches (inputs uniform in [0, 1], targets = inputs: an
+ * auto-encoder), and times every step. Run it in a fresh process to read a meaningful peak RSS.
+ *
+ * @example
+ * ```ts
+ * await selectBackend();
+ * const r = await timeTrainingSteps({ problem: 'mnist', method: 'kfac', batchSize: 512, fisherBatchSize: 128, steps: 12, refreshEvery: 10, warmupSteps: 1 });
+ * r.plainMs; r.warmRefreshMs;
+ * ```
+ */
+export async function timeTrainingSteps(spec: StepTimingSpec): Promise<StepTimingResult> {
+  const resolved = await resolveMethod(spec.method);
+  const natural = resolved.kind === 'natural-gradient';
+  const config = resolveTrainConfig(
+    {
+      problem: spec.problem,
+      method: spec.method,
+      batchSize: String(spec.batchSize),
+      ...(natural
+        ? {
+            tCov: String(spec.refreshEvery),
+            tInv: String(spec.refreshEvery),
+            ...(spec.fisherBatchSize ? { fisherBatchSize: String(spec.fisherBatchSize) } : {}),
+          }
+        : {}),
+      seed: String(spec.seed ?? 0),
+    },
+    resolved,
+  );
+  const sizes = spec.sizes ?? config.sizes;
+  const activations = spec.activations ?? (spec.sizes ? defaultActivations(sizes.length - 1, config.loss) : config.activations);
+  const loss = spec.loss ?? config.loss;
+  const model = createDenseNetwork({ sizes, activations, loss, seed: config.seed });
+  const optimizer: Optimizer = createOptimizer(config, resolved.plugin);
+  const rng = createRng(12345);
+  const batches = Array.from({ length: 4 }, () => {
+    const data = new Float32Array(spec.batchSize * sizes[0]);
+    for (let i = 0; i < data.length; i++) data[i] = rng.uniform();
+    return tf.tensor2d(data, [spec.batchSize, sizes[0]]);
+  });
+  const dOut = sizes[sizes.length - 1];
+  const targets = batches.map((x) => (dOut === sizes[0] ? x : tf.tidy(() => tf.slice(tf.tile(x, [1, Math.ceil(dOut / sizes[0])]), [0, 0], [-1, dOut]) as tf.Tensor2D)));
+  const tensorsBefore = tf.memory().numTensors;
+  const stepMs: number[] = [];
+  const stepCpuMs: number[] = [];
+  const losses: number[] = [];
+  let diagnostics: Record<string, number> = {};
+  try {
+    for (let s = 0; s < spec.steps; s++) {
+      const b = s % batches.length;
+      const c0 = process.cpuUsage();
+      const t0 = performance.now();
+      losses.push(optimizer.step(model, batches[b], targets[b], { step: s, epoch: 0 }));
+      stepMs.push(performance.now() - t0);
+      const c = process.cpuUsage(c0);
+      stepCpuMs.push((c.user + c.system) / 1000);
+    }
+  } finally {
+    diagnostics = optimizer.diagnostics();
+    optimizer.dispose();
+    model.dispose();
+  }
+  const leakedTensors = tf.memory().numTensors - tensorsBefore;
+  tf.dispose(batches);
+  tf.dispose(targets.filter((t, i) => t !== batches[i]));
+  const refreshSteps = natural ? stepMs.map((_, s) => s).filter((s) => s % spec.refreshEvery === 0) : [];
+  const plainIdx = stepMs.map((_, s) => s).filter((s) => s >= spec.warmupSteps && !refreshSteps.includes(s) && !(natural && s === 0));
+  const plainMs = median(plainIdx.map((s) => stepMs[s]));
+  const plainCpuMs = median(plainIdx.map((s) => stepCpuMs[s]));
+  const refreshCost = refreshSteps.map((s) => stepMs[s] - plainMs);
+  const refreshCpu = refreshSteps.map((s) => stepCpuMs[s] - plainCpuMs);
+  return {
+    method: spec.method,
+    sizes,
+    batchSize: spec.batchSize,
+    fisherBatchSize: natural ? config.fisherBatchSize : null,
+    stepMs,
+    stepCpuMs,
+    refreshSteps,
+    plainMs,
+    plainCpuMs,
+    coldRefreshMs: refreshCost.length > 0 ? refreshCost[0] : null,
+    warmRefreshMs: refreshCost.length > 1 ? median(refreshCost.slice(1)) : null,
+    coldRefreshCpuMs: refreshCpu.length > 0 ? refreshCpu[0] : null,
+    warmRefreshCpuMs: refreshCpu.length > 1 ? median(refreshCpu.slice(1)) : null,
+    peakRssBytes: process.resourceUsage().maxRSS * 1024,
+    leakedTensors,
+    diagnostics,
+    losses,
+  };
+}
+
+/**
+ * Amortised ms per step at `T_cov = T_inv = every`: plain step + refresh / every, the refresh being
+ * the warm one when measured (later refreshes are warm-started), else the cold one. `basis` picks
+ * wall-clock or process CPU milliseconds.
+ *
+ * @example `amortisedMs(result, 100, 'cpu')`
+ */
+export function amortisedMs(r: StepTimingResult, every: number, basis: 'wall' | 'cpu' = 'wall'): number {
+  const plain = basis === 'wall' ? r.plainMs : r.plainCpuMs;
+  const refresh = basis === 'wall' ? (r.warmRefreshMs ?? r.coldRefreshMs) : (r.warmRefreshCpuMs ?? r.coldRefreshCpuMs);
+  return refresh === null ? plain : plain + Math.max(0, refresh) / every;
+}
+
+function defaultActivations(layers: number, loss: LossName): Activation[] {
+  const out: Activation[] = Array.from({ length: layers - 1 }, () => 'relu' as Activation);
+  out.push(loss === 'bce' ? 'sigmoid' : 'linear');
+  return out;
+}
