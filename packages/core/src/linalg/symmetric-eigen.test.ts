@@ -5,6 +5,7 @@ import { fromRows, toRows, zeros } from '../matrix/matrix.js';
 import { matmulTransB } from '../matrix/multiply.js';
 import { createRng } from '../random/rng.js';
 import { symmetricEigen } from './symmetric-eigen.js';
+import { DIVIDE_CONQUER_MIN_ORDER } from './tridiagonal-divide-conquer.js';
 import {
   eigenResidual,
   exactSymmetric,
@@ -128,6 +129,60 @@ describe('symmetricEigen', () => {
     const w = [b, mid + rad - a];
     const cos = (v[0] * w[0] + v[1] * w[1]) / Math.hypot(w[0], w[1]);
     expect(Math.abs(cos)).toBeCloseTo(1, 14);
+  });
+
+  describe('divide-and-conquer path (n > DIVIDE_CONQUER_MIN_ORDER)', () => {
+    const n = DIVIDE_CONQUER_MIN_ORDER + 86;
+
+    it('agrees with the QL path on the eigenvalues of the leading block', () => {
+      const a = randomSymmetric(n, 77);
+      const big = symmetricEigen(a);
+      expect(eigenResidual(a, big.values, big.vectors)).toBeLessThan(1e-13);
+      expect(orthogonalityError(big.vectors)).toBeLessThan(1e-12);
+      // The same spectrum through the QL path: a matrix of order ≤ the switch with known values.
+      const small = Array.from(big.values.slice(0, DIVIDE_CONQUER_MIN_ORDER));
+      const ql = symmetricEigen(withSpectrum(small, 5));
+      for (let k = 0; k < small.length; k++) expect(Math.abs(ql.values[k] - small[k])).toBeLessThan(1e-12);
+      // And a known spectrum through the D&C path.
+      const spectrum = Array.from({ length: n }, (_, i) => Math.sin(i) * 3);
+      const dc = symmetricEigen(withSpectrum(spectrum, 6));
+      const sorted = spectrum.slice().sort((x, y) => x - y);
+      for (let k = 0; k < n; k++) expect(Math.abs(dc.values[k] - sorted[k])).toBeLessThan(1e-12);
+    });
+
+    it.each([
+      ['repeated eigenvalues (three values, 50 each)', (i: number) => [1, 2, 5][Math.floor(i / 50)] ?? 7],
+      ['a tight cluster 1 + 1e-12 i', (i: number) => (i < 100 ? 1 + 1e-12 * i : i)],
+      ['half zeros (rank-deficient PSD)', (i: number) => (i < n / 2 ? 0 : i)],
+    ])('keeps residual and orthogonality at round-off with %s', (_, value) => {
+      const spectrum = Array.from({ length: n }, (_, i) => value(i));
+      const a = withSpectrum(spectrum, 9);
+      const { values, vectors } = symmetricEigen(a);
+      expectAscending(values);
+      const sorted = spectrum.slice().sort((x, y) => x - y);
+      const top = Math.max(...spectrum.map(Math.abs));
+      for (let k = 0; k < n; k++) expect(Math.abs(values[k] - sorted[k])).toBeLessThan(1e-12 * top);
+      expect(eigenResidual(a, values, vectors)).toBeLessThan(1e-12);
+      expect(orthogonalityError(vectors)).toBeLessThan(1e-12);
+    });
+
+    it('handles diagonal and already-tridiagonal input', () => {
+      const diag = zeros(n, n);
+      for (let i = 0; i < n; i++) diag.data[i * n + i] = (i * 7) % 11;
+      const dd = symmetricEigen(diag);
+      expectAscending(dd.values);
+      expect(eigenResidual(diag, dd.values, dd.vectors)).toBeLessThan(1e-15);
+      expect(orthogonalityError(dd.vectors)).toBeLessThan(1e-14);
+      const t = zeros(n, n);
+      for (let i = 0; i < n; i++) {
+        t.data[i * n + i] = 2;
+        if (i + 1 < n) t.data[i * n + i + 1] = t.data[(i + 1) * n + i] = 1;
+      }
+      const tri = symmetricEigen(t);
+      for (let k = 1; k <= n; k++) expect(tri.values[k - 1]).toBeCloseTo(2 - 2 * Math.cos((k * Math.PI) / (n + 1)), 13);
+      expect(eigenResidual(t, tri.values, tri.vectors)).toBeLessThan(1e-13);
+      expect(orthogonalityError(tri.vectors)).toBeLessThan(1e-12);
+    });
   });
 
   it('returns an empty decomposition for a 0 × 0 matrix', () => {

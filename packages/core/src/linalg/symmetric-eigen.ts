@@ -1,6 +1,8 @@
 import { zeros, type Matrix } from '../matrix/matrix.js';
 import { assertFinite, assertSymmetric } from '../matrix/validate.js';
+import { applyTransposedQ } from './householder-back-transform.js';
 import { accumulateQ, householderTridiagonal } from './householder-tridiagonal.js';
+import { DIVIDE_CONQUER_MIN_ORDER, tridiagonalDivideConquer } from './tridiagonal-divide-conquer.js';
 import { tridiagonalQl } from './tridiagonal-ql.js';
 
 /** Eigenvalues (ascending) and orthonormal eigenvectors (the columns of `vectors`). */
@@ -14,9 +16,16 @@ export interface SymmetricEigen {
  * `λ₁ ≤ … ≤ λ_n`.
  *
  * Householder tridiagonalisation `Qᵀ A Q = T` (fused rank-two update and symmetric product, one
- * pass over the upper triangle per step), blocked backward accumulation of `Q`, then implicit QL
- * sweeps with Wilkinson shifts on `T = Z Λ Zᵀ`, whose plane rotations are recorded and applied to
- * `V = Q Z` in batches, one contiguous row of V at a time. The input is symmetrised as `(A + Aᵀ)/2` before use.
+ * pass over the upper triangle per step), then:
+ * - for n > {@link DIVIDE_CONQUER_MIN_ORDER}: divide and conquer on `T = Z Λ Zᵀ`
+ *   (`tridiagonal-divide-conquer.ts`: deflation, secular equation, Gu–Eisenstat eigenvectors,
+ *   merges as matrix products) and the back-transform `V = Q Z` with the reflectors applied in
+ *   blocks (compact WY, `householder-back-transform.ts`), so almost all of the `O(n³)` work
+ *   after the reduction runs on the matrix-product kernel;
+ * - otherwise: blocked backward accumulation of `Q`, then implicit QL sweeps with Wilkinson
+ *   shifts on `T`, whose plane rotations are recorded and applied to `V = Q Z` in batches.
+ *
+ * The input is symmetrised as `(A + Aᵀ)/2` before use.
  *
  * @throws ShapeError when `a` is not square or not symmetric (to a relative 1e-8).
  * @throws NonFiniteError when `a` holds NaN or ±Infinity.
@@ -38,9 +47,27 @@ export function symmetricEigen(a: Matrix): SymmetricEigen {
     for (let j = i; j < n; j++) work[i * n + j] = 0.5 * (ad[i * n + j] + ad[j * n + i]);
   }
   const t = householderTridiagonal(work, n);
-  const q = accumulateQ(t);
-  tridiagonalQl(t.d, t.e, q, n);
-  return sortedPairs(t.d, q, n);
+  if (n <= DIVIDE_CONQUER_MIN_ORDER) {
+    const q = accumulateQ(t);
+    tridiagonalQl(t.d, t.e, q, n);
+    return sortedPairs(t.d, q, n);
+  }
+  // T = Z Λ Zᵀ (ascending), then Vᵀ = Zᵀ Qᵀ with the reflectors applied in blocks.
+  const z = tridiagonalDivideConquer(t.d, t.e, n);
+  transposeInPlace(z, n);
+  applyTransposedQ(t, z, n);
+  transposeInPlace(z, n);
+  return { values: t.d, vectors: { rows: n, cols: n, data: z } };
+}
+
+function transposeInPlace(x: Float64Array, n: number): void {
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n; j++) {
+      const v = x[i * n + j];
+      x[i * n + j] = x[j * n + i];
+      x[j * n + i] = v;
+    }
+  }
 }
 
 /** Sorts eigenpairs ascending, permuting the columns of `v` alike. */
