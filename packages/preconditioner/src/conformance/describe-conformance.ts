@@ -2,6 +2,7 @@ import { beforeAll, describe } from 'vitest';
 import { selectBackend } from '@fisherkit/core';
 import type { ApproximationPlugin } from '../contract.js';
 import { registerCheckpointChecks } from './checks/checkpoint.js';
+import { registerDegenerateBatchChecks } from './checks/degenerate-batches.js';
 import { registerDenseSolveChecks } from './checks/dense-solve.js';
 import { registerErrorInequalityChecks } from './checks/error-inequalities.js';
 import { registerLargeDampingChecks } from './checks/large-damping.js';
@@ -27,12 +28,14 @@ import type { ConformanceSpec } from './spec.js';
  * - (e) `λ P(X) → X` as λ grows;
  * - (f) `validateOptions` rejects unknown and out-of-range options by name;
  * - (g) no tensors leak; (h) state survives a JSON checkpoint; (i) running averages are
- *   `ρ·old + (1 − ρ)·new`, sign-consistently.
+ *   `ρ·old + (1 − ρ)·new`, sign-consistently; (j) degenerate batches (dead units, constant
+ *   inputs, m = 1, m < width, zero gradients) give a finite, positive definite, damped
+ *   preconditioner.
  *
  * For `kind: 'custom'` (an approximation that is not one or two Kronecker products: diagonal,
  * block-diagonal, …) (a) and (b) are not registered, (c) solves with the block's own
  * `dampedMatrix(damping)` when it has one (see `DenseMatrixBlock`), and λ is measured in units of
- * the batch's dense KFAC term; (d)–(i) run unchanged.
+ * the batch's dense KFAC term; (d)–(j) run unchanged.
  *
  * @example
  * ```ts
@@ -58,5 +61,6 @@ export function describeConformance(plugin: ApproximationPlugin<any>, spec: Conf
     registerTensorLeakChecks(ctx);
     registerCheckpointChecks(ctx);
     registerRunningAverageChecks(ctx);
+    registerDegenerateBatchChecks(ctx);
   });
 }
