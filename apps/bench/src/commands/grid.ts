@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { selectBackend } from '@fisherkit/core';
@@ -6,12 +6,16 @@ import type { TrainingState } from '@fisherkit/preconditioner';
 import { checkpointPath, readCheckpoint } from '../checkpoint-file.js';
 import { CliError, runCommand } from '../cli-error.js';
 import { parseInteger, parseNumberList } from '../cli-numbers.js';
+import { APPROXIMATION_IDS } from '../approximations.js';
 import { PRESET_PROBLEMS } from '../presets.js';
 import { loadProblemData } from '../problem-data.js';
 import { tryReadJson, writeJsonAtomic } from '../results-file.js';
 import { runTraining, type TrainResultFile } from '../run-train.js';
 import { resolveMethod, resolveTrainConfig, type TrainConfig } from '../train-config.js';
 import { parseBackend } from './train.js';
+
+/** Every method `grid` knows by name: the discovered approximation packages, then the baselines. */
+const GRID_METHODS = [...APPROXIMATION_IDS, 'sgd', 'adam'];
 
 /** The paper's grid (its per-pixel convention), used for both lr and λ. */
 export const PAPER_GRID = [1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3];
@@ -89,8 +93,13 @@ export function isCompleteResult(value: unknown, epochs: number): value is Train
  */
 export async function gridCommand(options: GridCliOptions): Promise<GridSummary> {
   if (!options.outDir) throw new CliError('--out-dir <dir> is required');
+  if (statSync(options.outDir, { throwIfNoEntry: false })?.isFile()) {
+    throw new CliError(`--out-dir ${options.outDir} is a file; pass a folder (it is created if needed)`);
+  }
   if (options.problem === undefined) throw new CliError(`--problem is required: ${PRESET_PROBLEMS.join(', ')}`);
-  if (options.method === undefined && options.approx === undefined) throw new CliError('--method is required');
+  if (options.method === undefined && options.approx === undefined) {
+    throw new CliError(`--method is required: ${GRID_METHODS.join(', ')} or a plug-in module`);
+  }
   const resolved = await resolveMethod(options.method, options.approx);
   const lrs = options.lr === undefined ? PAPER_GRID : parseNumberList(options.lr, '--lr');
   const firstOrder = resolved.kind !== 'natural-gradient';
@@ -127,6 +136,9 @@ export async function gridCommand(options: GridCliOptions): Promise<GridSummary>
   for (const [i, cell] of configs.entries()) {
     const label = `[${i + 1}/${configs.length}] ${cell.config.method} lr ${cell.lr}${cell.damping === null ? '' : ` λ ${cell.damping}`}`;
     const previous = tryReadJson(cell.file);
+    if (previous === undefined && existsSync(cell.file)) {
+      process.stderr.write(`fisherkit: warning: ${cell.file} is not valid JSON (truncated or corrupt); running the cell again (from its checkpoint if there is one)\n`);
+    }
     let result: TrainResultFile;
     let status: GridCell['status'] = 'run';
     if (isCompleteResult(previous, cell.config.epochs)) {
@@ -170,7 +182,7 @@ export function registerGrid(program: Command): void {
     .command('grid')
     .description("the paper's lr × damping grid search: one results file per cell, resumable, with a summary of the best cell")
     .option('--problem <problem>', PRESET_PROBLEMS.join(', '))
-    .option('--method <method>', 'kfac, kpsvd, deflation, lanczos, kfac-corrected, sgd, adam or a plug-in module')
+    .option('--method <method>', `${GRID_METHODS.join(', ')}, or a module that default-exports a plug-in`)
     .option('--approx <module>', 'third-party approximation plug-in')
     .option('--lr <list>', `comma-separated learning rates (default ${PAPER_GRID.join(',')}, paper units)`)
     .option('--damping <list>', `comma-separated λ values (default ${PAPER_GRID.join(',')}, paper units; ignored by sgd/adam)`)

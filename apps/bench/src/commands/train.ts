@@ -1,11 +1,12 @@
 import type { Command } from 'commander';
 import { selectBackend, type BackendName } from '@fisherkit/core';
-import { readCheckpoint } from '../checkpoint-file.js';
+import { readCheckpoint, resolveResume } from '../checkpoint-file.js';
 import { CliError, runCommand } from '../cli-error.js';
 import { parseInteger } from '../cli-numbers.js';
 import { loadProblemData } from '../problem-data.js';
 import { APPROXIMATION_IDS } from '../approximations.js';
 import { PRESET_PROBLEMS } from '../presets.js';
+import { assertOutFile } from '../results-file.js';
 import { runTraining, type TrainResultFile } from '../run-train.js';
 import { resolveMethod, resolveTrainConfig, type TrainCliOptions, type TrainConfig } from '../train-config.js';
 
@@ -30,13 +31,15 @@ export function parseBackend(value: string | undefined): BackendName | 'auto' {
 /**
  * `fisherkit train`: one training run of a method on a problem with the paper's presets
  * (presets.ts) and CLI overrides; the results JSON is rewritten atomically after every epoch.
- * With `--resume <checkpoint>` the configuration comes from the checkpoint and the run continues
- * the same trajectory (bit for bit on the cpu backend).
+ * With `--resume <path>` (a checkpoint, a results file whose `<out>.checkpoint.json` exists, or a
+ * folder holding one checkpoint) the configuration comes from the checkpoint and the run continues
+ * the same trajectory (bit for bit on the cpu backend), by default into the same results file.
  *
  * @example `await trainCommand({ problem: 'curves-synthetic', method: 'kfac', epochs: '2', out: 'run.json' })`
  */
 export async function trainCommand(options: TrainCliOptions): Promise<TrainResultFile> {
-  if (!options.out) throw new CliError('--out <file.json> is required');
+  if (!options.out && !options.resume) throw new CliError('--out <file.json> is required');
+  let out = options.out;
   const checkpointEvery = options.checkpointEvery === undefined ? undefined : parseInteger(options.checkpointEvery, '--checkpoint-every');
   const backendName = parseBackend(options.backend);
   let config: TrainConfig;
@@ -48,7 +51,9 @@ export async function trainCommand(options: TrainCliOptions): Promise<TrainResul
       const flag = extra[0][0].replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
       throw new CliError(`--${flag} cannot be combined with --resume: the run's options come from the checkpoint (only --epochs, --out, --checkpoint-every, --backend, --data may be given)`);
     }
-    const { manifest, state } = readCheckpoint<TrainConfig>(options.resume);
+    const target = resolveResume(options.resume);
+    const { manifest, state } = readCheckpoint<TrainConfig>(target.checkpoint);
+    out ??= target.results ?? undefined;
     config = { ...manifest.config };
     if (options.epochs !== undefined) config.epochs = parseInteger(options.epochs, '--epochs');
     if (options.data !== undefined) config.dataPath = options.data;
@@ -64,6 +69,8 @@ export async function trainCommand(options: TrainCliOptions): Promise<TrainResul
     config = resolveTrainConfig(options, resolved);
     plugin = resolved.plugin;
   }
+  if (!out) throw new CliError(`--out <file.json> is required: ${options.resume} is not named <out>.checkpoint.json`);
+  assertOutFile(out);
   const backend = await selectBackend({ backend: backendName });
   const data = await loadProblemData({
     problem: config.problem,
@@ -77,7 +84,7 @@ export async function trainCommand(options: TrainCliOptions): Promise<TrainResul
     plugin: plugin ?? null,
     data,
     backend,
-    out: options.out,
+    out,
     ...(checkpointEvery !== undefined ? { checkpointEvery } : {}),
     ...(resumeState ? { resumeFrom: resumeState } : {}),
   });
@@ -110,9 +117,9 @@ export function registerTrain(program: Command): void {
     .option('--data <path>', 'data file or folder (CURVES/FACES .mat, IDX folder)')
     .option('--hidden <units>', "relu (the authors' runs, default) or logistic (logistic hidden units, linear code layer)")
     .option('--sizes <list>', "layer widths replacing the preset's, e.g. 784,64,6,64,784 (input and output fixed by the problem)")
-    .option('--resume <checkpoint>', 'continue from <out>.checkpoint.json')
+    .option('--resume <path>', 'continue an interrupted run: its <out>.checkpoint.json, its results file <out>, or a folder holding one checkpoint (--out defaults to <out>)')
     .option('--checkpoint-every <n>', 'write <out>.checkpoint.json every N epochs (always on SIGINT/SIGTERM)')
-    .option('--out <file>', 'results JSON (required)')
+    .option('--out <file>', 'results JSON (required, except with --resume)')
     .action((options: TrainCliOptions) =>
       runCommand(async () => {
         await trainCommand(options);
