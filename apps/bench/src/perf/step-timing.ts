@@ -91,6 +91,8 @@ export interface MatMulTiming extends MatMulShape {
   gflops: number;
   /** FLOPs per CPU second. */
   cpuGflops: number;
+  /** Whether every product got new operands (see {@link timeMatMul}). */
+  fresh: boolean;
   reps: number;
 }
 
@@ -98,33 +100,37 @@ export interface MatMulTiming extends MatMulShape {
  * Times `tf.matMul` of random `[m, k] × [k, n]` float32 operands on the active backend: one
  * untimed warm-up, then `reps` products (each synchronised by `dataSync`), median.
  *
+ * With `fresh` (the default) every product gets a new copy of the operands, made outside the
+ * timer, as in training, where the weights and gradients change every step. This matters on
+ * wasm: tfjs-backend-wasm hands the right operand to an XNNPACK fully-connected operator that
+ * packs it once and caches the operator per tensor, so repeating one product with the same `b`
+ * skips the packing (measured: 31 vs 37 ms for 512 × 784 × 1000).
+ *
  * @example `timeMatMul({ m: 1024, k: 1024, n: 1024 }, 7).gflops`
  */
-export function timeMatMul(shape: MatMulShape, reps = 7): MatMulTiming {
+export function timeMatMul(shape: MatMulShape, reps = 7, fresh = true): MatMulTiming {
   const { m, k, n } = shape;
   const a = tf.randomUniform([m, k], -1, 1, 'float32', 1) as tf.Tensor2D;
   const b = tf.randomUniform([k, n], -1, 1, 'float32', 2) as tf.Tensor2D;
+  // (not `tf.tidy(() => c.dataSync())`: tidy walks a returned typed array element by element)
+  const product = (): { ms: number; cpuMs: number } => {
+    const [x, y] = fresh ? [tf.add(a, 0) as tf.Tensor2D, tf.add(b, 0) as tf.Tensor2D] : [a, b];
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    const c = tf.matMul(x, y);
+    c.dataSync();
+    const ms = performance.now() - t0;
+    const cpu = process.cpuUsage(c0);
+    c.dispose();
+    if (fresh) tf.dispose([x, y]);
+    return { ms, cpuMs: (cpu.user + cpu.system) / 1000 };
+  };
   try {
-    // (not `tf.tidy(() => c.dataSync())`: tidy walks a returned typed array element by element)
-    const product = (): void => {
-      const c = tf.matMul(a, b);
-      c.dataSync();
-      c.dispose();
-    };
     product();
-    const times: number[] = [];
-    const cpu: number[] = [];
-    for (let r = 0; r < reps; r++) {
-      const c0 = process.cpuUsage();
-      const t0 = performance.now();
-      product();
-      times.push(performance.now() - t0);
-      const c = process.cpuUsage(c0);
-      cpu.push((c.user + c.system) / 1000);
-    }
-    const ms = median(times);
-    const cpuMs = median(cpu);
-    return { m, k, n, ms, cpuMs, gflops: (2 * m * k * n) / ms / 1e6, cpuGflops: (2 * m * k * n) / cpuMs / 1e6, reps };
+    const runs = Array.from({ length: reps }, product);
+    const ms = median(runs.map((r) => r.ms));
+    const cpuMs = median(runs.map((r) => r.cpuMs));
+    return { m, k, n, ms, cpuMs, gflops: (2 * m * k * n) / ms / 1e6, cpuGflops: (2 * m * k * n) / cpuMs / 1e6, reps, fresh };
   } finally {
     tf.dispose([a, b]);
   }
@@ -152,6 +158,54 @@ export function matMulMs(shapes: readonly MatMulShape[], cache: Map<string, MatM
   return { ms: total, cpuMs: cpuTotal };
 }
 
+/** A set of matMuls with their operands allocated once; see {@link createMatMulProbe}. */
+export interface MatMulProbe {
+  /** Runs every product once on fresh copies of its operands; returns the summed wall / CPU ms. */
+  run(): { ms: number; cpuMs: number };
+  dispose(): void;
+}
+
+/**
+ * Allocates random operands for a list of matMuls, to time them between training steps (so that
+ * the step and its matMuls see the same load): each `run()` copies the operands outside the timer
+ * (fresh tensors, as in training) and times the products alone.
+ *
+ * @example
+ * ```ts
+ * const probe = createMatMulProbe(stepMatMuls(sizes, 512));
+ * const { cpuMs } = probe.run();
+ * probe.dispose();
+ * ```
+ */
+export function createMatMulProbe(shapes: readonly MatMulShape[]): MatMulProbe {
+  const operands = shapes.map(({ m, k, n }, i) => [
+    tf.randomUniform([m, k], -1, 1, 'float32', 2 * i + 1) as tf.Tensor2D,
+    tf.randomUniform([k, n], -1, 1, 'float32', 2 * i + 2) as tf.Tensor2D,
+  ]);
+  return {
+    run() {
+      let ms = 0;
+      let cpuMs = 0;
+      for (const [a, b] of operands) {
+        const x = tf.add(a, 0) as tf.Tensor2D;
+        const y = tf.add(b, 0) as tf.Tensor2D;
+        const c0 = process.cpuUsage();
+        const t0 = performance.now();
+        const c = tf.matMul(x, y);
+        c.dataSync();
+        ms += performance.now() - t0;
+        const cpu = process.cpuUsage(c0);
+        cpuMs += (cpu.user + cpu.system) / 1000;
+        tf.dispose([c, x, y]);
+      }
+      return { ms, cpuMs };
+    },
+    dispose() {
+      tf.dispose(operands.flat());
+    },
+  };
+}
+
 /** What {@link timeTrainingSteps} measures. */
 export interface StepTimingSpec {
   /** A preset problem (its hyper-parameters and, unless `sizes` is given, its network). */
@@ -171,6 +225,8 @@ export interface StepTimingSpec {
   refreshEvery: number;
   /** Untimed plain steps at the start (JIT, wasm memory growth). */
   warmupSteps: number;
+  /** Time the step's own matMuls ({@link stepMatMuls}) alone after every timed plain step. */
+  interleaveMatMuls?: boolean;
   seed?: number;
 }
 
@@ -195,6 +251,13 @@ export interface StepTimingResult {
   /** The same in process CPU ms. */
   coldRefreshCpuMs: number | null;
   warmRefreshCpuMs: number | null;
+  /**
+   * With `interleaveMatMuls`: per plain step, the summed ms of the step's matMuls timed alone right
+   * after it, and the median of (those matMuls' CPU ms / the step's CPU ms).
+   */
+  matMulMs: number[] | null;
+  matMulCpuMs: number[] | null;
+  matMulShare: number | null;
   /** Process peak resident set size in bytes (the whole child process). */
   peakRssBytes: number;
   /** tf.memory().numTensors after the run minus before (0 = no leak). */
@@ -253,6 +316,10 @@ export async function timeTrainingSteps(spec: StepTimingSpec): Promise<StepTimin
   const stepCpuMs: number[] = [];
   const losses: number[] = [];
   let diagnostics: Record<string, number> = {};
+  const probe = spec.interleaveMatMuls ? createMatMulProbe(stepMatMuls(sizes, spec.batchSize)) : null;
+  const probeMs: number[] = [];
+  const probeCpuMs: number[] = [];
+  const shares: number[] = [];
   try {
     for (let s = 0; s < spec.steps; s++) {
       const b = s % batches.length;
@@ -262,11 +329,18 @@ export async function timeTrainingSteps(spec: StepTimingSpec): Promise<StepTimin
       stepMs.push(performance.now() - t0);
       const c = process.cpuUsage(c0);
       stepCpuMs.push((c.user + c.system) / 1000);
+      if (probe && s >= spec.warmupSteps) {
+        const p = probe.run();
+        probeMs.push(p.ms);
+        probeCpuMs.push(p.cpuMs);
+        shares.push(p.cpuMs / stepCpuMs[s]);
+      }
     }
   } finally {
     diagnostics = optimizer.diagnostics();
     optimizer.dispose();
     model.dispose();
+    probe?.dispose();
   }
   const leakedTensors = tf.memory().numTensors - tensorsBefore;
   tf.dispose(batches);
@@ -291,6 +365,9 @@ export async function timeTrainingSteps(spec: StepTimingSpec): Promise<StepTimin
     warmRefreshMs: refreshCost.length > 1 ? median(refreshCost.slice(1)) : null,
     coldRefreshCpuMs: refreshCpu.length > 0 ? refreshCpu[0] : null,
     warmRefreshCpuMs: refreshCpu.length > 1 ? median(refreshCpu.slice(1)) : null,
+    matMulMs: probe ? probeMs : null,
+    matMulCpuMs: probe ? probeCpuMs : null,
+    matMulShare: probe ? median(shares) : null,
     peakRssBytes: process.resourceUsage().maxRSS * 1024,
     leakedTensors,
     diagnostics,
