@@ -1,6 +1,6 @@
 import type { Activation, LossName } from '@fisherkit/fisher';
 import { adam, sgd } from '@fisherkit/first-order';
-import { naturalGradient, type ApproximationPlugin, type Optimizer } from '@fisherkit/preconditioner';
+import { naturalGradient, withInverseWorker, type ApproximationPlugin, type Optimizer } from '@fisherkit/preconditioner';
 import { APPROXIMATION_IDS, approximationById } from './approximations.js';
 import { CliError } from './cli-error.js';
 import { parseInteger, parseNumber } from './cli-numbers.js';
@@ -47,6 +47,8 @@ export interface TrainCliOptions {
   resume?: string;
   checkpointEvery?: string;
   out?: string;
+  /** `--inverse-worker` / `--no-inverse-worker` (undefined when neither is given: on). */
+  inverseWorker?: boolean;
 }
 
 /** Units of `--lr`, `--damping`, `--kl-clip`, `--weight-decay`: the paper's or fisherkit's. */
@@ -102,6 +104,12 @@ export interface TrainConfig {
   pi: 'tracenorm' | 'one' | null;
   fisherBatchSize: number | null;
   fisher: 'sampled' | null;
+  /**
+   * Natural gradient only: inverse refreshes on a worker thread while training continues with the
+   * previous inverse (faster; the trajectory depends on timing) or, when false, on the main thread
+   * (exact reproduction). Absent in results written before the option existed: those ran without.
+   */
+  inverseWorker?: boolean | null;
 }
 
 /** A method resolved to its update rule and, for natural gradient, its plug-in. */
@@ -232,17 +240,17 @@ export function resolveTrainConfig(options: TrainCliOptions, resolved: ResolvedM
     learningRate,
     weightDecay,
   };
-  const unusedNg = { tCov: options.tCov, tInv: options.tInv, damping: options.damping, klClip: options.klClip, fisherBatchSize: options.fisherBatchSize, pi: options.pi };
+  const unusedNg = { tCov: options.tCov, tInv: options.tInv, damping: options.damping, klClip: options.klClip, fisherBatchSize: options.fisherBatchSize, pi: options.pi, inverseWorker: options.inverseWorker };
   if (kind !== 'natural-gradient') {
     const given = Object.entries(unusedNg).find(([, v]) => v !== undefined);
     if (given) throw new CliError(`--${given[0].replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} applies to natural-gradient methods only, not ${resolved.method}`);
     if (kind === 'sgd') {
-      return { ...base, damping: null, klClip: null, epsilon: null, momentum, nesterov: true, tCov: null, tInv: null, decay: null, pi: null, fisherBatchSize: null, fisher: null };
+      return { ...base, damping: null, klClip: null, epsilon: null, momentum, nesterov: true, tCov: null, tInv: null, decay: null, pi: null, fisherBatchSize: null, fisher: null, inverseWorker: null };
     }
     if (options.momentum !== undefined) throw new CliError('--momentum does not apply to adam');
     const epsGiven = units === 'paper' ? PAPER_COMMON.adamEpsilon : PAPER_COMMON.adamEpsilon * presetFactors.epsilon;
     const epsilon: ResolvedValue = { given: String(epsGiven), source: "torch.optim.Adam's default", factor: factors.epsilon, native: String(epsGiven * factors.epsilon) };
-    return { ...base, damping: null, klClip: null, epsilon, momentum: null, nesterov: null, tCov: null, tInv: null, decay: null, pi: null, fisherBatchSize: null, fisher: null };
+    return { ...base, damping: null, klClip: null, epsilon, momentum: null, nesterov: null, tCov: null, tInv: null, decay: null, pi: null, fisherBatchSize: null, fisher: null, inverseWorker: null };
   }
 
   const dampingText = options.damping ?? String(units === 'paper' ? mp.damping : (mp.damping ?? 0) * presetFactors.damping);
@@ -276,12 +284,14 @@ export function resolveTrainConfig(options: TrainCliOptions, resolved: ResolvedM
     pi,
     fisherBatchSize,
     fisher: 'sampled',
+    inverseWorker: options.inverseWorker ?? true,
   };
 }
 
 /**
  * Builds the optimiser a config describes: `naturalGradient(plugin, …)`, `sgd(…)` or `adam(…)`,
- * with the native (converted) values. Schedules are re-parsed from their text.
+ * with the native (converted) values. Schedules are re-parsed from their text. With
+ * `config.inverseWorker` the plug-in's inverses are refreshed on a worker thread (`withInverseWorker`).
  *
  * @example `const optimizer = createOptimizer(config, resolved.plugin)`
  */
@@ -292,7 +302,7 @@ export function createOptimizer(config: TrainConfig, plugin: ApproximationPlugin
   if (config.optimizer === 'sgd') return sgd({ learningRate, momentum: config.momentum ?? 0.9, nesterov: true, weightDecay });
   if (config.optimizer === 'adam') return adam({ learningRate, weightDecay, epsilon: Number(config.epsilon!.native) });
   if (!plugin) throw new CliError(`method ${config.method} needs an approximation plug-in`);
-  return naturalGradient(plugin, {
+  return naturalGradient(config.inverseWorker === true ? withInverseWorker(plugin) : plugin, {
     learningRate,
     damping: schedule(config.damping!, '--damping'),
     klClip: Number(config.klClip!.native),
