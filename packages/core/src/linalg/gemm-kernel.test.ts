@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../random/rng.js';
-import { gemmNT, gemmNTLower } from './gemm-kernel.js';
+import { gemmNT, gemmNTLower, gemmNTPlain } from './gemm-kernel.js';
+import { gemmNTWasm, wasmGemmAvailable } from './gemm-wasm.js';
 
 function randomArray(len: number, seed: number): Float64Array {
   const rng = createRng(seed);
@@ -49,6 +50,25 @@ describe('gemm kernel', () => {
         gemmNT(m, n, k, a, 2, lda, b, 1, ldb, c, 3, ldc);
         expect(maxDiff(c, want)).toBeLessThan(1e-12 * Math.max(1, k));
       }
+    }
+  });
+
+  it('runs the WebAssembly SIMD kernel on this runtime, equal to the plain path bit for bit', () => {
+    expect(wasmGemmAvailable()).toBe(true);
+    for (const [m, n, k] of [[4, 4, 4], [37, 130, 300], [130, 5, 513], [64, 301, 7]]) {
+      const lda = k + 3;
+      const ldb = k + 1;
+      const ldc = n + 2;
+      const a = randomArray(2 + m * lda, m + n);
+      const b = randomArray(1 + n * ldb, k + n);
+      const c = randomArray(3 + m * ldc, m + k);
+      const plain = c.slice();
+      gemmNTPlain(m, n, k, a, 2, lda, b, 1, ldb, plain, 3, ldc);
+      const want = c.slice();
+      reference(m, n, k, a, 2, lda, b, 1, ldb, want, 3, ldc);
+      expect(gemmNTWasm(m, n, k, a, 2, lda, b, 1, ldb, c, 3, ldc)).toBe(true);
+      expect(maxDiff(c, want)).toBeLessThan(1e-12 * k);
+      expect(maxDiff(c, plain)).toBe(0);
     }
   });
 

@@ -1,0 +1,104 @@
+/**
+ * WebAssembly SIMD path of the shared matrix-product kernel (internal; not re-exported).
+ *
+ * The micro-kernel (`gemm-wasm-binary.ts`, assembled by `packages/core/bench/assemble-gemm-wasm.ts`)
+ * multiplies packed panels with f64x2 vectors; this file owns its memory, packs the operands
+ * and copies C in and out. Where WebAssembly or its SIMD proposal is missing the module does not
+ * compile and {@link gemmNTWasm} reports `false`, so the caller falls back to plain JavaScript.
+ */
+import { GEMM_WASM_BASE64 } from './gemm-wasm-binary.js';
+
+interface Kernel {
+  memory: WebAssembly.Memory;
+  kernel: (mPanels: number, nPanels: number, kc: number, ap: number, bp: number, c: number, ldc: number) => void;
+}
+
+/** k chunk (doubles) and B block (columns of C): a packed B block of 256 × 128 doubles is 256 KiB. */
+const KC = 256;
+const NB = 128;
+
+let loaded: Kernel | null | undefined;
+
+function decodeBase64(s: string): Uint8Array {
+  const bin = atob(s);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+function kernel(): Kernel | null {
+  if (loaded !== undefined) return loaded;
+  try {
+    const module = new WebAssembly.Module(decodeBase64(GEMM_WASM_BASE64));
+    loaded = new WebAssembly.Instance(module, {}).exports as unknown as Kernel;
+  } catch {
+    loaded = null;
+  }
+  return loaded;
+}
+
+/** Whether the WebAssembly SIMD kernel compiled on this runtime. @example `if (wasmGemmAvailable()) …` */
+export function wasmGemmAvailable(): boolean {
+  return kernel() !== null;
+}
+
+/**
+ * `C[i][j] −= Σ_{p<k} A[i][p] · B[j][p]` with the same operand conventions as `gemmNT`
+ * (`A[i][p] = a[ao + i·lda + p]`, `B[j][p] = b[bo + j·ldb + p]`, `C[i][j] = c[co + i·ldc + j]`),
+ * on the WebAssembly SIMD kernel. C is copied into the module's memory (rows and columns padded
+ * to multiples of 4), then for each k chunk of {@link KC} A is packed in 4-row panels and B in
+ * 4-column panels, and the kernel sweeps every A panel across blocks of {@link NB} columns of B
+ * (kept in L2); C is copied back at the end. Returns `false`, touching nothing, where the
+ * kernel is unavailable.
+ * @example `if (!gemmNTWasm(m, n, k, a, 0, k, b, 0, k, c, 0, n)) gemmNTPlain(…)`
+ */
+export function gemmNTWasm(
+  m: number,
+  n: number,
+  k: number,
+  a: Float64Array,
+  ao: number,
+  lda: number,
+  b: Float64Array,
+  bo: number,
+  ldb: number,
+  c: Float64Array,
+  co: number,
+  ldc: number,
+): boolean {
+  const kern = kernel();
+  if (kern === null) return false;
+  const m4 = (m + 3) & ~3;
+  const n4 = (n + 3) & ~3;
+  const kc0 = Math.min(KC, k);
+  const cWords = m4 * n4;
+  const apWord = cWords;
+  const bpWord = apWord + m4 * kc0;
+  const needed = (bpWord + n4 * kc0) * 8;
+  const have = kern.memory.buffer.byteLength;
+  if (needed > have) kern.memory.grow(Math.ceil((needed - have) / 65536));
+  const mem = new Float64Array(kern.memory.buffer);
+  for (let i = 0; i < m; i++) {
+    const src = co + i * ldc;
+    mem.set(c.subarray(src, src + n), i * n4);
+  }
+  for (let p0 = 0; p0 < k; p0 += KC) {
+    const kc = Math.min(KC, k - p0);
+    for (let i = 0; i < m; i++) {
+      const src = ao + i * lda + p0;
+      let dst = apWord + (i >> 2) * 4 * kc + (i & 3);
+      for (let p = 0; p < kc; p++, dst += 4) mem[dst] = a[src + p];
+    }
+    for (let j = 0; j < n; j++) {
+      const src = bo + j * ldb + p0;
+      let dst = bpWord + (j >> 2) * 4 * kc + (j & 3);
+      for (let p = 0; p < kc; p++, dst += 4) mem[dst] = b[src + p];
+    }
+    for (let j0 = 0; j0 < n4; j0 += NB) {
+      const nb = Math.min(NB, n4 - j0);
+      kern.kernel(m4 >> 2, nb >> 2, kc, apWord * 8, (bpWord + j0 * kc) * 8, j0 * 8, n4 * 8);
+    }
+  }
+  for (let i = 0; i < m; i++) c.set(mem.subarray(i * n4, i * n4 + n), co + i * ldc);
+  return true;
+}
