@@ -125,7 +125,8 @@ const bytes = [
   ...section(10, vec([[...uleb(func.length), ...func]])),
 ];
 const wasm = Uint8Array.from(bytes);
-if (!WebAssembly.validate(wasm)) throw new Error('assembled module does not validate');
+const api = (globalThis as { WebAssembly?: { validate(b: Uint8Array): boolean } }).WebAssembly;
+if (api === undefined || !api.validate(wasm)) throw new Error('assembled module does not validate');
 const target = fileURLToPath(new URL('../src/linalg/gemm-wasm-binary.ts', import.meta.url));
 writeFileSync(
   target,

@@ -8,8 +8,14 @@
  */
 import { GEMM_WASM_BASE64 } from './gemm-wasm-binary.js';
 
+/** The parts of the WebAssembly API used here (the compiler's lib has no WebAssembly types). */
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: unknown };
+}
+
 interface Kernel {
-  memory: WebAssembly.Memory;
+  memory: { buffer: ArrayBuffer; grow(pages: number): number };
   kernel: (mPanels: number, nPanels: number, kc: number, ap: number, bp: number, c: number, ldc: number) => void;
 }
 
@@ -28,9 +34,11 @@ function decodeBase64(s: string): Uint8Array {
 
 function kernel(): Kernel | null {
   if (loaded !== undefined) return loaded;
+  const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+  if (api === undefined) return (loaded = null);
   try {
-    const module = new WebAssembly.Module(decodeBase64(GEMM_WASM_BASE64));
-    loaded = new WebAssembly.Instance(module, {}).exports as unknown as Kernel;
+    const module = new api.Module(decodeBase64(GEMM_WASM_BASE64));
+    loaded = new api.Instance(module, {}).exports as Kernel;
   } catch {
     loaded = null;
   }
