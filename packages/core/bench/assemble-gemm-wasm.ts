@@ -51,6 +51,7 @@ const i32 = (v: number) => [0x41, ...sleb(v)];
 const add = [0x6a];
 const mul = [0x6c];
 const geU = [0x4f];
+const and = [0x71];
 const ltU = [0x49];
 const simd = (op: number, ...imm: number[]) => [0xfd, ...uleb(op), ...imm];
 const memarg = (align: number, offset: number) => [...uleb(align), ...uleb(offset)];
@@ -74,6 +75,23 @@ const acc = (r: number, h: number) => 13 + 2 * r + h; // tile row r, columns 2h,
 const B0 = 21;
 const B1 = 22;
 
+/** One k step at byte offset `o` from the current A and B pointers. */
+const step = (o: number): number[] => [
+  ...get(B), ...load(o), ...set(B0),
+  ...get(B), ...load(o + 16), ...set(B1),
+  ...[0, 1, 2, 3].map((r) => [
+    ...get(acc(r, 0)), ...get(A), ...splat(o + 8 * r), ...get(B0), ...fmul, ...fadd, ...set(acc(r, 0)),
+    ...get(acc(r, 1)), ...get(A), ...splat(o + 8 * r), ...get(B1), ...fmul, ...fadd, ...set(acc(r, 1)),
+  ]).flat(),
+];
+/** `if (cond) { code; a += 32; b += 32 }` with the condition on the stack. */
+const ifBlock = (code: number[]): number[] => [
+  0x04, 0x40, ...code,
+  ...get(A), ...i32(32), ...add, ...set(A),
+  ...get(B), ...i32(32), ...add, ...set(B),
+  ...end,
+];
+
 const body: number[] = [
   ...i32(0), ...set(I),
   ...block, ...loop,
@@ -87,16 +105,17 @@ const body: number[] = [
   ...get(AP), ...get(KC), ...i32(32), ...mul, ...get(I), ...mul, ...add, ...set(A),
   ...get(A), ...get(KC), ...i32(32), ...mul, ...add, ...set(AEND),
   ...get(BP), ...get(KC), ...i32(32), ...mul, ...get(J), ...mul, ...add, ...set(B),
+  // k odd: one step first, so the loop below can take two per iteration.
+  ...get(KC), ...i32(1), ...and, ...ifBlock(step(0)),
+  ...block,
+  ...get(A), ...get(AEND), ...geU, ...brIf(0),
   ...loop,
-  ...get(B), ...load(0), ...set(B0),
-  ...get(B), ...load(16), ...set(B1),
-  ...[0, 1, 2, 3].map((r) => [
-    ...get(acc(r, 0)), ...get(A), ...splat(8 * r), ...get(B0), ...fmul, ...fadd, ...set(acc(r, 0)),
-    ...get(acc(r, 1)), ...get(A), ...splat(8 * r), ...get(B1), ...fmul, ...fadd, ...set(acc(r, 1)),
-  ]).flat(),
-  ...get(A), ...i32(32), ...add, ...set(A),
-  ...get(B), ...i32(32), ...add, ...set(B),
+  ...step(0),
+  ...step(32),
+  ...get(A), ...i32(64), ...add, ...set(A),
+  ...get(B), ...i32(64), ...add, ...set(B),
   ...get(A), ...get(AEND), ...ltU, ...brIf(0),
+  ...end,
   ...end,
   // cp = c + 4 i ldc + 32 j; C tile −= acc.
   ...get(C), ...get(I), ...i32(4), ...mul, ...get(LDC), ...mul, ...add, ...get(J), ...i32(32), ...mul, ...add, ...set(CP),
