@@ -15,10 +15,11 @@
  *
  *     npm run bench:compare                                  # MNIST, all methods (≈ 8 min on 2 cores)
  *     npm run bench:compare -- --methods sgd,kfac --steps 8  # a quick look
- *     npm run bench:compare -- --problem faces --steps 5 --refresh-every 4 --json faces.json
+ *     npm run bench:compare -- --problem faces --steps 5 --refresh-every 3 --json faces.json
+ *     npm run bench:compare -- --from faces.json             # the tables of an earlier run again
  */
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { selectBackend, type BackendInfo } from '@fisherkit/core';
@@ -31,6 +32,7 @@ import {
   matMulMs,
   parameterCount,
   stepMatMuls,
+  summariseSteps,
   timeMatMul,
   timeTrainingSteps,
   type MatMulTiming,
@@ -208,11 +210,31 @@ function tables(r: ProblemReport, every: number): string {
   return lines.join('\n');
 }
 
+function report(machine: MachineInfo, backend: BackendInfo, steps: number, refreshEvery: number, every: number, reports: ProblemReport[]): string {
+  return [
+    `Machine: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, ${machine.platform} ${machine.arch}; backend ${backend.name} (${backend.package}); ` +
+      `${steps} steps per method, T_cov = T_inv = ${refreshEvery} while timing, amortised at ${every}.`,
+    '',
+    ...reports.map((r) => tables(r, every)),
+    `PyTorch single-thread (authors' code, same machine kind): ${Object.entries(PYTORCH_1_THREAD).map(([k, v]) => `${k} ${v}`).join(', ')} ms/step.`,
+  ].join('\n');
+}
+
 async function main(): Promise<void> {
   const childIndex = process.argv.indexOf('--child');
   if (childIndex >= 0) {
     const result = await runChild(JSON.parse(process.argv[childIndex + 1]) as Job);
     process.stdout.write(`@@${JSON.stringify(result)}\n`);
+    return;
+  }
+  const from = option('from');
+  if (from) {
+    // Re-print the tables of an earlier --json file (re-summarising its per-step times).
+    const saved = JSON.parse(readFileSync(from, 'utf8')) as { machine: MachineInfo; backend: BackendInfo; steps: number; refreshEvery: number; amortiseOver: number; problems: ProblemReport[] };
+    for (const p of saved.problems) {
+      p.methods = p.methods.map((m) => ({ ...m, ...summariseSteps(m.stepMs, m.stepCpuMs, TERMS[m.method] ? saved.refreshEvery : 0, intOption('warmup', 1)) }));
+    }
+    process.stdout.write(`${report(saved.machine, saved.backend, saved.steps, saved.refreshEvery, saved.amortiseOver, saved.problems)}\n`);
     return;
   }
   const problems = (option('problem') ?? 'mnist').split(',');
@@ -256,13 +278,7 @@ async function main(): Promise<void> {
     }
     reports.push(report);
   }
-  const text = [
-    `Machine: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, ${machine.platform} ${machine.arch}; backend ${backend.name} (${backend.package}); ` +
-      `${steps} steps per method, T_cov = T_inv = ${refreshEvery} while timing, amortised at ${every}.`,
-    '',
-    ...reports.map((r) => tables(r, every)),
-    `PyTorch single-thread (authors' code, same machine kind): ${Object.entries(PYTORCH_1_THREAD).map(([k, v]) => `${k} ${v}`).join(', ')} ms/step.`,
-  ].join('\n');
+  const text = report(machine, backend, steps, refreshEvery, every, reports);
   process.stdout.write(`${text}\n`);
   const json = option('json');
   if (json) {
