@@ -162,16 +162,19 @@ export function resolveResume(path: string): ResumeTarget {
     throw new CliError(`--resume ${path}: the folder holds ${found.length} checkpoints (${found.join(', ')}); pass the one to resume`);
   }
   if (path.endsWith(CHECKPOINT_SUFFIX)) return target(path);
-  const value = readJsonStrict(path, 'results file', `pass its checkpoint ${checkpointPath(path)} to --resume instead`) as { kind?: unknown } | null;
+  const beside = checkpointPath(path);
+  const fix = statSync(beside, { throwIfNoEntry: false })?.isFile()
+    ? `pass its checkpoint ${beside} to --resume instead`
+    : `there is no checkpoint ${beside} beside it either; start the run again without --resume`;
+  const value = readJsonStrict(path, 'results file', fix) as { kind?: unknown } | null;
   if (value?.kind === 'fisherkit-train-checkpoint') return { checkpoint: path, results: null };
   if (value?.kind !== 'train') {
     throw new CliError(`--resume ${path} is neither a checkpoint nor a fisherkit train results file; ${usage}`);
   }
-  const checkpoint = checkpointPath(path);
-  if (!statSync(checkpoint, { throwIfNoEntry: false })?.isFile()) {
+  if (!statSync(beside, { throwIfNoEntry: false })?.isFile()) {
     throw new CliError(
-      `--resume ${path}: there is no checkpoint ${checkpoint} beside the results file; checkpoints are written on SIGINT/SIGTERM and with --checkpoint-every N, so start the run again with --checkpoint-every`,
+      `--resume ${path}: there is no checkpoint ${beside} beside the results file; checkpoints are written on SIGINT/SIGTERM and with --checkpoint-every N, so start the run again with --checkpoint-every`,
     );
   }
-  return target(checkpoint);
+  return target(beside);
 }

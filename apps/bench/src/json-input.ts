@@ -41,7 +41,9 @@ export function matrixField(input: Record<string, unknown>, field: string, shape
     }
     row.forEach((x, j) => {
       if (typeof x !== 'number' || !Number.isFinite(x)) {
-        throw new CliError(`"${field}"[${i}][${j}] is ${JSON.stringify(x)}; every entry must be a finite number`);
+        // JSON has no NaN/Infinity literals, but a number beyond ±1.8e308 (e.g. 1e999) parses as ±Infinity.
+        const shown = typeof x === 'number' ? `${x} (a JSON number too large for a double)` : JSON.stringify(x);
+        throw new CliError(`"${field}"[${i}][${j}] is ${shown}; every entry must be a finite number`);
       }
     });
   });
