@@ -1,8 +1,10 @@
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { cellFileName, gridCommand } from './grid.js';
+import { discoverApproximationPackages } from '../approximations.js';
+import { cellFileName, gridCommand, registerGrid } from './grid.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'fisherkit-grid-'));
 
@@ -50,5 +52,15 @@ describe('fisherkit grid', () => {
     });
     expect(summary.cells).toHaveLength(1);
     expect(summary.cells[0]).toMatchObject({ lr: 0.3, damping: null, file: 'sgd-lr0.3.json' });
+  });
+
+  it('--help and the --method error list the discovered approximation packages, not a fixed list', async () => {
+    const program = new Command('fisherkit');
+    registerGrid(program);
+    const help = program.commands.find((c) => c.name() === 'grid')!.helpInformation().replace(/\s+/g, ' ');
+    const ids = discoverApproximationPackages().map((p) => p.id);
+    expect(ids.length).toBeGreaterThanOrEqual(5);
+    expect(help).toContain(`${ids.join(', ')}, sgd, adam`);
+    await expect(gridCommand({ problem: 'curves-synthetic', outDir: join(dir, 'no-method') })).rejects.toThrow(`--method is required: ${ids.join(', ')}, sgd, adam`);
   });
 });
