@@ -186,6 +186,7 @@ function gemmChunk(
  * `C −= A Bᵀ` as {@link gemmNT}, but only the tiles that meet the lower triangle `j ≤ i + off`
  * of C are computed (tiles on the diagonal are computed whole, so a few entries above it are
  * written too). For symmetric rank-k updates (`B = A`), where only the lower triangle is kept.
+ * Large updates run on the WebAssembly SIMD kernel, which writes only the entries `j ≤ i + off`.
  * @example `gemmNTLower(n, n, k, l, 0, n, l, 0, n, c, 0, n, 0)` // lower triangle of C −= L Lᵀ
  */
 export function gemmNTLower(
@@ -203,6 +204,9 @@ export function gemmNTLower(
   ldc: number,
   off: number,
 ): void {
+  if (m >= 4 && n >= 4 && k >= 4 && m * n * k >= 2 * WASM_MIN_WORK && gemmNTWasm(m, n, k, a, ao, lda, b, bo, ldb, c, co, ldc, off)) {
+    return;
+  }
   // Blocks of 32 rows of B: block j0 … j1−1 meets rows i ≥ j0 − off; the rows that reach the
   // diagonal inside the block go in strips of 4 so little above the diagonal is computed.
   for (let j0 = 0; j0 < n; j0 += 32) {

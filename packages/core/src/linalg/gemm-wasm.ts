@@ -58,6 +58,10 @@ export function wasmGemmAvailable(): boolean {
  * 4-column panels, and the kernel sweeps every A panel across blocks of {@link NB} columns of B
  * (kept in L2); C is copied back at the end. Returns `false`, touching nothing, where the
  * kernel is unavailable.
+ *
+ * With `lowerOff` given only the entries `j ≤ i + lowerOff` of C are read and written (the
+ * kernel still computes whole 4 × 4 tiles, and for each block of columns starts at the first
+ * 4-row panel that meets that triangle), for symmetric rank-k updates.
  * @example `if (!gemmNTWasm(m, n, k, a, 0, k, b, 0, k, c, 0, n)) gemmNTPlain(…)`
  */
 export function gemmNTWasm(
@@ -73,6 +77,7 @@ export function gemmNTWasm(
   c: Float64Array,
   co: number,
   ldc: number,
+  lowerOff?: number,
 ): boolean {
   const kern = kernel();
   if (kern === null) return false;
@@ -86,9 +91,10 @@ export function gemmNTWasm(
   const have = kern.memory.buffer.byteLength;
   if (needed > have) kern.memory.grow(Math.ceil((needed - have) / 65536));
   const mem = new Float64Array(kern.memory.buffer);
+  const width = (i: number): number => (lowerOff === undefined ? n : Math.max(0, Math.min(n, i + lowerOff + 1)));
   for (let i = 0; i < m; i++) {
     const src = co + i * ldc;
-    mem.set(c.subarray(src, src + n), i * n4);
+    mem.set(c.subarray(src, src + width(i)), i * n4);
   }
   for (let p0 = 0; p0 < k; p0 += KC) {
     const kc = Math.min(KC, k - p0);
@@ -104,9 +110,11 @@ export function gemmNTWasm(
     }
     for (let j0 = 0; j0 < n4; j0 += NB) {
       const nb = Math.min(NB, n4 - j0);
-      kern.kernel(m4 >> 2, nb >> 2, kc, apWord * 8, (bpWord + j0 * kc) * 8, j0 * 8, n4 * 8);
+      const i0 = lowerOff === undefined ? 0 : Math.max(0, j0 - lowerOff) & ~3;
+      if (i0 >= m4) continue;
+      kern.kernel((m4 - i0) >> 2, nb >> 2, kc, (apWord + i0 * kc) * 8, (bpWord + j0 * kc) * 8, (i0 * n4 + j0) * 8, n4 * 8);
     }
   }
-  for (let i = 0; i < m; i++) c.set(mem.subarray(i * n4, i * n4 + n), co + i * ldc);
+  for (let i = 0; i < m; i++) c.set(mem.subarray(i * n4, i * n4 + width(i)), co + i * ldc);
   return true;
 }
