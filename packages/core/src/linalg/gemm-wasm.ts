@@ -7,15 +7,9 @@
  * compile and {@link gemmNTWasm} reports `false`, so the caller falls back to plain JavaScript.
  */
 import { GEMM_WASM_BASE64 } from './gemm-wasm-binary.js';
+import { ensureMemory, instantiateBase64, type WasmMemoryExport } from './wasm-module.js';
 
-/** The parts of the WebAssembly API used here (the compiler's lib has no WebAssembly types). */
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: unknown };
-}
-
-interface Kernel {
-  memory: { buffer: ArrayBuffer; grow(pages: number): number };
+interface Kernel extends WasmMemoryExport {
   kernel: (mPanels: number, nPanels: number, kc: number, ap: number, bp: number, c: number, ldc: number) => void;
 }
 
@@ -25,23 +19,8 @@ const NB = 128;
 
 let loaded: Kernel | null | undefined;
 
-function decodeBase64(s: string): Uint8Array {
-  const bin = atob(s);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
-}
-
 function kernel(): Kernel | null {
-  if (loaded !== undefined) return loaded;
-  const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
-  if (api === undefined) return (loaded = null);
-  try {
-    const module = new api.Module(decodeBase64(GEMM_WASM_BASE64));
-    loaded = new api.Instance(module, {}).exports as Kernel;
-  } catch {
-    loaded = null;
-  }
+  if (loaded === undefined) loaded = instantiateBase64<Kernel>(GEMM_WASM_BASE64);
   return loaded;
 }
 
@@ -88,9 +67,7 @@ export function gemmNTWasm(
   const apWord = cWords;
   const bpWord = apWord + m4 * kc0;
   const needed = (bpWord + n4 * kc0) * 8;
-  const have = kern.memory.buffer.byteLength;
-  if (needed > have) kern.memory.grow(Math.ceil((needed - have) / 65536));
-  const mem = new Float64Array(kern.memory.buffer);
+  const mem = ensureMemory(kern.memory, needed);
   const width = (i: number): number => (lowerOff === undefined ? n : Math.max(0, Math.min(n, i + lowerOff + 1)));
   for (let i = 0; i < m; i++) {
     const src = co + i * ldc;

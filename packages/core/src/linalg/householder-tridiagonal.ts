@@ -9,6 +9,14 @@
  * matrix is streamed through the cache once per step instead of twice.
  */
 import { gemmNT } from './gemm-kernel.js';
+import { compactWyFactor } from './householder-back-transform.js';
+import { tridiagonalWorkspace, type TridiagonalWorkspace } from './tridiagonal-wasm.js';
+
+/**
+ * Orders from which the fused sweeps run their four-row bulk on the WebAssembly SIMD kernel
+ * (`tridiagonal-wasm.ts`), the matrix copied into the kernel's memory and back.
+ */
+export const WASM_TRIDIAGONAL_MIN_ORDER = 48;
 
 export interface HouseholderTridiagonal {
   /** Order of the matrix. */
@@ -25,9 +33,20 @@ export interface HouseholderTridiagonal {
 
 /**
  * Reduces the symmetric `a` (row-major n × n, overwritten; only its upper triangle is used).
+ * From {@link WASM_TRIDIAGONAL_MIN_ORDER} on, where the runtime has WebAssembly SIMD, the work
+ * happens on a copy in the kernel's memory, copied back at the end.
  * @example `const t = householderTridiagonal(a.data.slice(), n)`
  */
 export function householderTridiagonal(a: Float64Array, n: number): HouseholderTridiagonal {
+  const ws = n >= WASM_TRIDIAGONAL_MIN_ORDER ? tridiagonalWorkspace(n) : null;
+  if (ws === null) return reduce(a, n, null);
+  ws.a.set(a.subarray(0, n * n));
+  const t = reduce(ws.a, n, ws);
+  a.set(ws.a);
+  return { ...t, reflectors: a };
+}
+
+function reduce(a: Float64Array, n: number, ws: TridiagonalWorkspace | null): HouseholderTridiagonal {
   const d = new Float64Array(n);
   const e = new Float64Array(n);
   const beta = new Float64Array(n);
@@ -36,13 +55,13 @@ export function householderTridiagonal(a: Float64Array, n: number): HouseholderT
     if (n === 2) e[0] = a[1];
     return { n, d, e, reflectors: a, beta };
   }
-  let v = new Float64Array(n);
-  let u = new Float64Array(n);
-  const w = new Float64Array(n);
-  const p = new Float64Array(n);
+  let v = ws === null ? new Float64Array(n) : ws.v;
+  let u = ws === null ? new Float64Array(n) : ws.u;
+  const w = ws === null ? new Float64Array(n) : ws.w;
+  const p = ws === null ? new Float64Array(n) : ws.p;
   // Step 0 set-up: reflector from row 0 and p = A₂₂ v (plain symmetric product).
   makeReflector(a, n, 0, beta, e, v);
-  if (beta[0] !== 0) fusedSweep(a, n, 1, false, v, w, v, p);
+  if (beta[0] !== 0) fusedSweep(a, n, 1, false, v, w, v, p, ws);
   for (let k = 0; k <= n - 3; k++) {
     const rk = k * n;
     d[k] = a[rk + k];
@@ -66,7 +85,7 @@ export function householderTridiagonal(a: Float64Array, n: number): HouseholderT
     }
     if (r <= n - 3) {
       makeReflector(a, n, r, beta, e, u);
-      if (update || beta[r] !== 0) fusedSweep(a, n, r + 1, update, v, w, beta[r] !== 0 ? u : null, p);
+      if (update || beta[r] !== 0) fusedSweep(a, n, r + 1, update, v, w, beta[r] !== 0 ? u : null, p, ws);
       const t = v;
       v = u;
       u = t;
@@ -132,6 +151,7 @@ function fusedSweep(
   w: Float64Array,
   u: Float64Array | null,
   p: Float64Array,
+  ws: TridiagonalWorkspace | null,
 ): void {
   if (u === null) {
     if (!update) return;
@@ -145,6 +165,17 @@ function fusedSweep(
   }
   for (let j = start; j < n; j++) p[j] = 0;
   let i = start;
+  if (update && ws !== null) {
+    // Four-row groups: corners and an odd last column here, the column pairs on the kernel.
+    const groups = (n - start) >> 2;
+    for (let g = 0; g < groups; g++) {
+      const i4 = start + 4 * g;
+      corner4(a, n, i4, v, w, u, p);
+      if ((n - i4 - 4) & 1) lastColumn4(a, n, i4, v, w, u, p);
+    }
+    ws.sweep4(n, start, groups, v, w, u, p);
+    i = start + 4 * groups;
+  }
   if (update) {
     // Four rows per pass: the loads of v, w, u and p (and the store of p) are shared.
     for (; i + 3 < n; i += 4) {
@@ -284,6 +315,43 @@ function fusedSweep(
   }
 }
 
+/** The 4 × 4 upper-triangular corner of the row group i of a fused sweep, element by element. */
+function corner4(a: Float64Array, n: number, i: number, v: Float64Array, w: Float64Array, u: Float64Array, p: Float64Array): void {
+  for (let r = i; r < i + 4; r++) {
+    const rr = r * n;
+    const vr = v[r];
+    const wr = w[r];
+    const ur = u[r];
+    const xd = a[rr + r] - 2 * vr * wr;
+    a[rr + r] = xd;
+    let s = xd * ur;
+    for (let c = r + 1; c < i + 4; c++) {
+      const x = a[rr + c] - (vr * w[c] + wr * v[c]);
+      a[rr + c] = x;
+      s += x * u[c];
+      p[c] += x * ur;
+    }
+    p[r] += s;
+  }
+}
+
+/** Column n − 1 of the row group i of a fused sweep (left over by the kernel's column pairs). */
+function lastColumn4(a: Float64Array, n: number, i: number, v: Float64Array, w: Float64Array, u: Float64Array, p: Float64Array): void {
+  const j = n - 1;
+  const vj = v[j];
+  const wj = w[j];
+  const uj = u[j];
+  let pj = 0;
+  for (let r = i; r < i + 4; r++) {
+    const at = r * n + j;
+    const x = a[at] - (v[r] * wj + w[r] * vj);
+    a[at] = x;
+    p[r] += x * uj;
+    pj += x * u[r];
+  }
+  p[j] += pj;
+}
+
 /** Number of reflectors per block of the blocked accumulation. */
 const QB = 32;
 
@@ -305,7 +373,6 @@ export function accumulateTransposedQ(t: HouseholderTridiagonal): Float64Array {
   const v = new Float64Array(n * QB); // their transpose, rows c ≥ j + 1, stride QB
   const y = new Float64Array(n * QB); // −W V, then X = (W V) Tᵀ, stride QB
   const tm = new Float64Array(QB * QB);
-  const g = new Float64Array(QB);
   for (let j1 = n - 2; j1 > 0; j1 -= QB) {
     const j0 = Math.max(0, j1 - QB);
     const b = j1 - j0;
@@ -323,25 +390,7 @@ export function accumulateTransposedQ(t: HouseholderTridiagonal): Float64Array {
       for (let c = k + 1; c < n; c++) vt[rs + c] = a[rk + c];
     }
     for (let r = 0; r < m; r++) for (let s = 0; s < b; s++) v[r * QB + s] = vt[s * n + c0 + r];
-    // T (upper triangular, row-major b × b in tm with stride QB).
-    tm.fill(0);
-    for (let i = 0; i < b; i++) {
-      const bi = beta[j0 + i];
-      tm[i * QB + i] = bi;
-      if (bi === 0 || i === 0) continue;
-      for (let s = 0; s < i; s++) {
-        let d = 0;
-        const rs = s * n;
-        const ri = i * n;
-        for (let c = j0 + i + 1; c < n; c++) d += vt[rs + c] * vt[ri + c];
-        g[s] = d;
-      }
-      for (let s = 0; s < i; s++) {
-        let d = 0;
-        for (let q = s; q < i; q++) d += tm[s * QB + q] * g[q];
-        tm[s * QB + i] = -bi * d;
-      }
-    }
+    compactWyFactor(vt, n, beta, j0, b, tm, QB);
     // y = −W[c0…, c0…] V.
     y.fill(0, 0, m * QB);
     gemmNT(m, b, m, w, c0 * n + c0, n, vt, c0, n, y, 0, QB);
