@@ -70,6 +70,9 @@ describe('presets', () => {
     const adam = resolveTrainConfig({ problem: 'faces' }, { method: 'adam', kind: 'adam', plugin: null, approx: null });
     expect(adam.learningRate.native).toBe('0.001');
     expect(Number(adam.epsilon!.native)).toBeCloseTo(1e-8 * 312.5, 20);
+    expect(adam.weightDecay).toMatchObject({ given: '0', native: '0' });
+    const sgdWd = resolveTrainConfig({ problem: 'mnist', weightDecay: '1e-3' }, { method: 'sgd', kind: 'sgd', plugin: null, approx: null });
+    expect(Number(sgdWd.weightDecay.native)).toBeCloseTo(1e-3 * 784, 12); // an explicit value is still converted
 
     const native = resolveTrainConfig({ problem: 'curves', units: 'native', lr: '2', damping: '5' }, { method: 'kpsvd', ...ng });
     expect(native.learningRate).toMatchObject({ given: '2', native: '2', factor: 1 });

@@ -209,12 +209,18 @@ export function resolveTrainConfig(options: TrainCliOptions, resolved: ResolvedM
   const learningRate = value(lrText, options.lr === undefined ? presetSource('lr') : 'cli', factors.learningRate, '--lr');
   const lrInitial = parseSchedule(learningRate.native, '--lr').initial;
 
+  const wdPreset = kind === 'natural-gradient' ? PAPER_COMMON.weightDecay : PAPER_COMMON.firstOrderWeightDecay;
   const wdGiven = options.weightDecay === undefined
-    ? (units === 'paper' ? PAPER_COMMON.weightDecay : PAPER_COMMON.weightDecay * presetFactors.weightDecay)
+    ? (units === 'paper' ? wdPreset : wdPreset * presetFactors.weightDecay)
     : parseNumber(options.weightDecay, '--weight-decay', { min: 0 });
   const weightDecay: ResolvedValue = {
     given: String(wdGiven),
-    source: options.weightDecay === undefined ? 'MATH.md §6 (1e-3, paper units)' : 'cli',
+    source:
+      options.weightDecay !== undefined
+        ? 'cli'
+        : kind === 'natural-gradient'
+          ? 'MATH.md §6 (1e-3, paper units)'
+          : "0: the authors' saved SGD/Adam curves are reproduced without weight decay (docs/benchmarks.md)",
     factor: factors.weightDecay,
     native: String(wdGiven * factors.weightDecay),
   };

@@ -21,6 +21,9 @@ export interface FimErrorCliOptions {
   error2MaxSize?: string;
   hidden?: string;
   sizes?: string;
+  lr?: string;
+  weightDecay?: string;
+  units?: string;
   backend?: string;
   data?: string;
   out?: string;
@@ -46,6 +49,9 @@ export async function fimErrorCommand(options: FimErrorCliOptions): Promise<FimE
       ...(options.trainSize !== undefined ? { trainSize: options.trainSize } : {}),
       ...(options.hidden !== undefined ? { hidden: options.hidden } : {}),
       ...(options.sizes !== undefined ? { sizes: options.sizes } : {}),
+      ...(options.lr !== undefined ? { lr: options.lr } : {}),
+      ...(options.weightDecay !== undefined ? { weightDecay: options.weightDecay } : {}),
+      ...(options.units !== undefined ? { units: options.units } : {}),
       ...(options.data !== undefined ? { data: options.data } : {}),
     },
     { method: 'adam', kind: 'adam', plugin: null, approx: null },
@@ -88,6 +94,9 @@ export function registerFimError(program: Command): void {
     .option('--error2-max-size <n>', `compute Error 2 up to d_a·d_g = N (default ${ERROR2_MAX_SIZE}; dense O(N³) above)`)
     .option('--hidden <units>', 'relu (default) or logistic')
     .option('--sizes <list>', "layer widths replacing the preset's")
+    .option('--lr <x>', "Adam's learning rate (preset 1e-3)")
+    .option('--weight-decay <x>', "Adam's weight decay (preset 1e-3 in paper units)")
+    .option('--units <units>', 'units of --lr, --weight-decay: paper (per-pixel losses, converted) or native')
     .option('--backend <name>', 'auto, wasm, cpu or tensorflow (default auto)')
     .option('--data <path>', 'data file or folder')
     .option('--out <file>', 'results JSON (required)')
