@@ -6,7 +6,7 @@ import { gemmNT } from './gemm-kernel.js';
 import type { HouseholderTridiagonal } from './householder-tridiagonal.js';
 
 /** Number of reflectors per block. */
-export const BACK_TRANSFORM_BLOCK = 48;
+export const BACK_TRANSFORM_BLOCK = 64;
 
 /**
  * Compact WY factor of the reflectors `j0 … j0 + b − 1`: `H_{j0} ⋯ H_{j0+b−1} = I − V T Vᵀ`
@@ -24,23 +24,18 @@ export function compactWyFactor(
   tm: Float64Array,
   ldt: number,
 ): void {
-  const g = new Float64Array(b);
+  // Gram matrix G = Vᵀ V (the zero padding of vt restricts each dot to the rows both reach).
+  const g = new Float64Array(b * b);
+  gemmNT(b, b, n, vt, 0, n, vt, 0, n, g, 0, b); // g = −VᵀV
   tm.fill(0, 0, b * ldt);
   for (let i = 0; i < b; i++) {
     const bi = beta[j0 + i];
     tm[i * ldt + i] = bi;
     if (bi === 0 || i === 0) continue;
-    const ri = i * n;
     for (let s = 0; s < i; s++) {
       let dot = 0;
-      const rs = s * n;
-      for (let c = j0 + i + 1; c < n; c++) dot += vt[rs + c] * vt[ri + c];
-      g[s] = dot;
-    }
-    for (let s = 0; s < i; s++) {
-      let dot = 0;
-      for (let q = s; q < i; q++) dot += tm[s * ldt + q] * g[q];
-      tm[s * ldt + i] = -bi * dot;
+      for (let q = s; q < i; q++) dot += tm[s * ldt + q] * g[q * b + i];
+      tm[s * ldt + i] = bi * dot;
     }
   }
 }
@@ -51,7 +46,7 @@ export function compactWyFactor(
  * eigenvectors of A as rows.
  *
  * The reflectors are applied in blocks of {@link BACK_TRANSFORM_BLOCK}, last block first, in the
- * compact WY form ({@link compactWyFactor}): `X ← X − (X V) Tᵀ Vᵀ`, two matrix products on the
+ * compact WY form ({@link compactWyFactor}): `X ← X − (X V)(V T)ᵀ`, matrix products on the
  * shared kernel restricted to the columns ≥ j0 + 1 that the block touches — about `2 m n²`
  * multiply-adds in all, at matrix-product speed.
  *
@@ -63,8 +58,10 @@ export function applyTransposedQ(t: HouseholderTridiagonal, x: Float64Array, m: 
   const nb = BACK_TRANSFORM_BLOCK;
   const vt = new Float64Array(nb * n); // block reflectors as rows (zero-padded), stride n
   const v = new Float64Array(n * nb); // their transpose, rows c ≥ j0 + 1, stride nb
-  const y = new Float64Array(m * nb); // −X V, then (X V) Tᵀ, stride nb
+  const y = new Float64Array(m * nb); // −X V, stride nb
   const tm = new Float64Array(nb * nb);
+  const tt = new Float64Array(nb * nb); // Tᵀ
+  const vtm = new Float64Array(n * nb); // −V T, stride nb
   for (let j1 = n - 2; j1 > 0; j1 -= nb) {
     const j0 = Math.max(0, j1 - nb);
     const b = j1 - j0;
@@ -83,19 +80,14 @@ export function applyTransposedQ(t: HouseholderTridiagonal, x: Float64Array, m: 
     }
     for (let r = 0; r < w; r++) for (let s = 0; s < b; s++) v[r * nb + s] = vt[s * n + c0 + r];
     compactWyFactor(vt, n, beta, j0, b, tm, nb);
+    // vtm = −V T (w × b): V times the transpose of tt = Tᵀ.
+    for (let q = 0; q < b; q++) for (let s2 = 0; s2 < b; s2++) tt[q * nb + s2] = tm[s2 * nb + q];
+    vtm.fill(0, 0, w * nb);
+    gemmNT(w, b, b, v, 0, nb, tt, 0, nb, vtm, 0, nb);
     // y = −X[:, c0…] V.
     y.fill(0, 0, m * nb);
     gemmNT(m, b, w, x, c0, n, vt, c0, n, y, 0, nb);
-    // y ← (X V) Tᵀ = −y Tᵀ, in place per row: Y[r][q] = −Σ_{s ≥ q} y[r][s] T[q][s].
-    for (let r = 0; r < m; r++) {
-      const rr = r * nb;
-      for (let q = 0; q < b; q++) {
-        let dot = 0;
-        for (let s = q; s < b; s++) dot += y[rr + s] * tm[q * nb + s];
-        y[rr + q] = -dot;
-      }
-    }
-    // X[:, c0…] −= Y Vᵀ.
-    gemmNT(m, w, b, y, 0, nb, v, 0, nb, x, c0, n);
+    // X[:, c0…] −= (X V)(V T)ᵀ = y · vtmᵀ.
+    gemmNT(m, w, b, y, 0, nb, vtm, 0, nb, x, c0, n);
   }
 }
