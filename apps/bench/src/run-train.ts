@@ -1,8 +1,8 @@
 import { relative } from 'node:path';
-import type { BackendInfo } from '@fisherkit/core';
+import { NonFiniteError, type BackendInfo } from '@fisherkit/core';
 import type { Dataset } from '@fisherkit/datasets';
 import { createDenseNetwork } from '@fisherkit/fisher';
-import { train, type ApproximationPlugin, type EpochRecord, type TrainingState } from '@fisherkit/preconditioner';
+import { train, type ApproximationPlugin, type NumericalWarning, type EpochRecord, type TrainingState } from '@fisherkit/preconditioner';
 import { checkpointPath, writeCheckpoint } from './checkpoint-file.js';
 import { CliError } from './cli-error.js';
 import { machineInfo, packageVersions, type MachineInfo } from './machine.js';
@@ -42,6 +42,8 @@ export interface TrainResultFile {
   method: string;
   /** True once every requested epoch is done. */
   complete: boolean;
+  /** Set when NaN/Infinity stopped the run (the epochs before it are kept). */
+  stopped?: { error: string };
   /** Set when a signal stopped the run (the checkpoint holds the state to resume from). */
   interrupted?: { signal: string; step: number; checkpoint: string };
   config: TrainConfig;
@@ -134,12 +136,21 @@ export async function runTraining(options: RunTrainingOptions): Promise<TrainRes
   };
 
   const model = createDenseNetwork({ sizes: config.sizes, activations: config.activations, loss: config.loss, seed: config.seed });
-  const optimizer = createOptimizer(config, options.plugin);
+  // Skipped-step warnings are gathered per step and printed as one line per cause above the
+  // progress bar (which exists only after the optimiser); the results' diagnostics keep the counts.
+  let logLine = (line: string): void => void process.stderr.write(`${line}\n`);
+  const stepWarnings: NumericalWarning[] = [];
+  const flushWarnings = (): void => {
+    for (const line of summarizeWarnings(stepWarnings)) logLine(line);
+    stepWarnings.length = 0;
+  };
+  const optimizer = createOptimizer(config, options.plugin, { onWarning: (w) => stepWarnings.push(w) });
   const ckPath = checkpointPath(out);
   const stepsPerEpoch = Math.ceil(data.train.n / config.batchSize);
   const totalSteps = stepsPerEpoch * config.epochs;
   const startStep = options.resumeFrom?.step ?? 0;
   const progress = createProgress({ unit: 'steps', total: totalSteps, label: options.label ?? `${config.method} ${config.problem}`, start: startStep });
+  logLine = progress.log;
 
   let pending: NodeJS.Signals | null = null;
   const onSignal = (signal: NodeJS.Signals): void => {
@@ -201,6 +212,7 @@ export async function runTraining(options: RunTrainingOptions): Promise<TrainRes
           const took = (now - lastStepEnd) / 1000;
           stepSeconds = stepSeconds === 0 ? took : 0.9 * stepSeconds + 0.1 * took;
           lastStepEnd = now;
+          flushWarnings();
           progress.update(s.step + 1, s.loss);
         },
         onEpoch: (e) => {
@@ -219,6 +231,14 @@ export async function runTraining(options: RunTrainingOptions): Promise<TrainRes
     result.diagnostics = optimizer.diagnostics();
     writeJsonAtomic(out, result);
     return result;
+  } catch (error) {
+    // A run stopped by numerical trouble keeps its finished epochs and says why it stopped.
+    if (error instanceof NonFiniteError && result.epochs.length > 0) {
+      result.stopped = { error: error.message };
+      result.diagnostics = optimizer.diagnostics();
+      writeJsonAtomic(out, result);
+    }
+    throw error;
   } finally {
     progress.stop();
     process.off('SIGINT', onSignal);
@@ -226,4 +246,23 @@ export async function runTraining(options: RunTrainingOptions): Promise<TrainRes
     optimizer.dispose();
     model.dispose();
   }
+}
+
+/**
+ * One line per (step, cause) for the warnings of one step: the layers, and the advice of the
+ * first warning (the same for every layer of one cause).
+ *
+ * @example `summarizeWarnings(ws) // ['warning: step 12: the gradient is not finite in 3 layers (dense_0, dense_1, dense_2); …']`
+ */
+export function summarizeWarnings(warnings: readonly NumericalWarning[]): string[] {
+  const byCause = new Map<string, NumericalWarning[]>();
+  for (const w of warnings) byCause.set(`${w.step}:${w.cause}`, [...(byCause.get(`${w.step}:${w.cause}`) ?? []), w]);
+  return [...byCause.values()].map((ws) => {
+    if (ws.length === 1) return ws[0].message;
+    const names = ws.map((w) => w.layer);
+    const shown = names.length > 4 ? `${names.slice(0, 3).join(', ')}, …, ${names.at(-1)}` : names.join(', ');
+    // The message reads "warning: <optimizer>, layer "x", step n: <what> [count; advice]".
+    const detail = ws[0].message.replace(/^warning: [^:]*: /, '').replace(/\[\d+× in this layer; /, '[');
+    return `warning: ${ws[0].optimizer}, step ${ws[0].step}, ${ws.length} layers (${shown}): ${detail}`;
+  });
 }

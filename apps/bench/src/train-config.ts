@@ -1,6 +1,6 @@
 import type { Activation, LossName } from '@fisherkit/fisher';
 import { adam, sgd } from '@fisherkit/first-order';
-import { naturalGradient, withInverseWorker, type ApproximationPlugin, type Optimizer } from '@fisherkit/preconditioner';
+import { naturalGradient, withInverseWorker, type ApproximationPlugin, type NumericalWarning, type Optimizer } from '@fisherkit/preconditioner';
 import { APPROXIMATION_IDS, approximationById } from './approximations.js';
 import { CliError } from './cli-error.js';
 import { parseInteger, parseNumber } from './cli-numbers.js';
@@ -301,12 +301,17 @@ export function resolveTrainConfig(options: TrainCliOptions, resolved: ResolvedM
  *
  * @example `const optimizer = createOptimizer(config, resolved.plugin)`
  */
-export function createOptimizer(config: TrainConfig, plugin: ApproximationPlugin<any> | null): Optimizer {
+export function createOptimizer(
+  config: TrainConfig,
+  plugin: ApproximationPlugin<any> | null,
+  hooks: { onWarning?: (warning: NumericalWarning) => void } = {},
+): Optimizer {
   const schedule = (v: ResolvedValue, option: string) => scaledSchedule(parseSchedule(v.given, option), v.factor);
   const learningRate = schedule(config.learningRate, '--lr');
   const weightDecay = Number(config.weightDecay.native);
-  if (config.optimizer === 'sgd') return sgd({ learningRate, momentum: config.momentum ?? 0.9, nesterov: true, weightDecay });
-  if (config.optimizer === 'adam') return adam({ learningRate, weightDecay, epsilon: Number(config.epsilon!.native) });
+  const onWarning = hooks.onWarning ? { onWarning: hooks.onWarning } : {};
+  if (config.optimizer === 'sgd') return sgd({ learningRate, momentum: config.momentum ?? 0.9, nesterov: true, weightDecay, ...onWarning });
+  if (config.optimizer === 'adam') return adam({ learningRate, weightDecay, epsilon: Number(config.epsilon!.native), ...onWarning });
   if (!plugin) throw new CliError(`method ${config.method} needs an approximation plug-in`);
   return naturalGradient(config.inverseWorker === true ? withInverseWorker(plugin) : plugin, {
     learningRate,
@@ -321,5 +326,6 @@ export function createOptimizer(config: TrainConfig, plugin: ApproximationPlugin
     fisherBatchSize: config.fisherBatchSize!,
     fisher: 'sampled',
     seed: config.seed,
+    ...onWarning,
   });
 }

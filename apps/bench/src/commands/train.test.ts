@@ -92,6 +92,21 @@ describe('fisherkit train (end to end)', () => {
     expect(readdirSync(join(dir, 'kfac')).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 
+  it.concurrent('a diverging run warns once per step and cause, then stops with exit 2 naming the layer, the step and the learning rate', async () => {
+    const out = join(dir, 'diverging.json');
+    const run = await runCli(['train', ...SMALL, '--method', 'sgd', '--epochs', '2', '--lr', '1e30', '--out', out]);
+    expect(run.code).toBe(2);
+    const lines = run.stderr.split('\n').filter((l) => l.startsWith('warning:') || l.startsWith('fisherkit:'));
+    expect(lines.filter((l) => l.startsWith('warning:')).every((l) => /^warning: sgd-nesterov, step \d+, 4 layers \(dense_0, dense_1, dense_2, dense_3\): the gradient is not finite/.test(l))).toBe(true);
+    expect(lines.filter((l) => l.startsWith('warning:')).length).toBe(4);
+    expect(lines.at(-1)).toMatch(/^fisherkit: sgd-nesterov, layer "dense_0", step \d+: NaN\/Infinity 5 times in a row in the gradient; stopping: the learning rate is probably too large/);
+    const r = readJson(out); // the epoch finished before the stop is kept
+    expect(r.complete).toBe(false);
+    expect(r.epochs).toHaveLength(1);
+    expect(r.stopped.error).toMatch(/step \d+: NaN\/Infinity 5 times in a row/);
+    expect(r.diagnostics['nonFinite.gradient']).toBeGreaterThanOrEqual(16); // 4 layers × ≥ 4 steps
+  });
+
   it.concurrent('sgd with a schedule: converted lr recorded as text, no damping', async () => {
     const out = join(dir, 'sgd.json');
     const run = await runCli(['train', ...SMALL, '--method', 'sgd', '--epochs', '2', '--lr', '0.3 * 0.5^epoch', '--out', out]);
