@@ -12,8 +12,8 @@
  *
  * where panel i of A is `kc` groups of 4 doubles (`a[4i][p] … a[4i+3][p]`) at `ap + 32 kc i`,
  * panel j of B likewise at `bp + 32 kc j`, and C is row-major with row stride `ldcBytes` at `c`.
- * The 4 × 4 tile lives in eight f64x2 registers; each step loads two B vectors and splats four
- * A scalars (6 loads per 16 multiply-adds).
+ * The 4 × 4 tile lives in eight f64x2 registers; each k step loads two B vectors and splats
+ * four A scalars, each used twice (6 loads per 16 multiply-adds), two k steps per iteration.
  */
 import { fileURLToPath } from 'node:url';
 import {
@@ -27,14 +27,16 @@ const [I, J, A, B, AEND, CP] = [7, 8, 9, 10, 11, 12];
 const acc = (r: number, h: number) => 13 + 2 * r + h; // tile row r, columns 2h, 2h + 1
 const B0 = 21;
 const B1 = 22;
+const S = 23; // the splatted A scalar of the current row
 
 /** One k step at byte offset `o` from the current A and B pointers. */
 const step = (o: number): number[] => [
   ...get(B), ...load(o), ...set(B0),
   ...get(B), ...load(o + 16), ...set(B1),
   ...[0, 1, 2, 3].map((r) => [
-    ...get(acc(r, 0)), ...get(A), ...splat(o + 8 * r), ...get(B0), ...fmul, ...fadd, ...set(acc(r, 0)),
-    ...get(acc(r, 1)), ...get(A), ...splat(o + 8 * r), ...get(B1), ...fmul, ...fadd, ...set(acc(r, 1)),
+    ...get(A), ...splat(o + 8 * r), ...set(S),
+    ...get(acc(r, 0)), ...get(S), ...get(B0), ...fmul, ...fadd, ...set(acc(r, 0)),
+    ...get(acc(r, 1)), ...get(S), ...get(B1), ...fmul, ...fadd, ...set(acc(r, 1)),
   ]).flat(),
 ];
 /** `if (cond) { code; a += 32; b += 32 }` with the condition on the stack. */
@@ -80,7 +82,7 @@ const body: number[] = [
   ...br(0),
   ...end, ...end,
 ];
-const wasm = module([{ name: 'kernel', params: 7, i32Locals: 6, v128Locals: 10, body }]);
+const wasm = module([{ name: 'kernel', params: 7, i32Locals: 6, v128Locals: 11, body }]);
 writeBase64Module(
   fileURLToPath(new URL('../src/linalg/gemm-wasm-binary.ts', import.meta.url)),
   'GEMM_WASM_BASE64',
