@@ -75,16 +75,8 @@ export function gemmNTWasm(
   }
   for (let p0 = 0; p0 < k; p0 += KC) {
     const kc = Math.min(KC, k - p0);
-    for (let i = 0; i < m; i++) {
-      const src = ao + i * lda + p0;
-      let dst = apWord + (i >> 2) * 4 * kc + (i & 3);
-      for (let p = 0; p < kc; p++, dst += 4) mem[dst] = a[src + p];
-    }
-    for (let j = 0; j < n; j++) {
-      const src = bo + j * ldb + p0;
-      let dst = bpWord + (j >> 2) * 4 * kc + (j & 3);
-      for (let p = 0; p < kc; p++, dst += 4) mem[dst] = b[src + p];
-    }
+    pack(mem, apWord, a, ao + p0, lda, m, kc);
+    pack(mem, bpWord, b, bo + p0, ldb, n, kc);
     for (let j0 = 0; j0 < n4; j0 += NB) {
       const nb = Math.min(NB, n4 - j0);
       const i0 = lowerOff === undefined ? 0 : Math.max(0, j0 - lowerOff) & ~3;
@@ -94,4 +86,32 @@ export function gemmNTWasm(
   }
   for (let i = 0; i < m; i++) c.set(mem.subarray(i * n4, i * n4 + width(i)), co + i * ldc);
   return true;
+}
+
+/**
+ * Packs rows `0 … rows − 1` (`x[xo + r·ld + p]`, `p < kc`) into 4-row panels at `mem[at …]`:
+ * panel q holds `x[4q][p] … x[4q+3][p]` for each p in turn (a short last panel is left partly
+ * stale: it only feeds C entries outside the copied-back block).
+ */
+function pack(mem: Float64Array, at: number, x: Float64Array, xo: number, ld: number, rows: number, kc: number): void {
+  const full = rows & ~3;
+  let r = 0;
+  for (; r < full; r += 4) {
+    const s0 = xo + r * ld;
+    const s1 = s0 + ld;
+    const s2 = s1 + ld;
+    const s3 = s2 + ld;
+    let dst = at + r * kc;
+    for (let p = 0; p < kc; p++, dst += 4) {
+      mem[dst] = x[s0 + p];
+      mem[dst + 1] = x[s1 + p];
+      mem[dst + 2] = x[s2 + p];
+      mem[dst + 3] = x[s3 + p];
+    }
+  }
+  for (; r < rows; r++) {
+    const src = xo + r * ld;
+    let dst = at + (r & ~3) * kc + (r & 3);
+    for (let p = 0; p < kc; p++, dst += 4) mem[dst] = x[src + p];
+  }
 }
