@@ -63,8 +63,13 @@ interface Pool {
   failure: string | null;
 }
 
-/** How long `wait()` blocks before giving up on the worker (it then falls back to the main thread). */
-const WAIT_LIMIT_MS = 30 * 60 * 1000;
+/**
+ * How long `wait()` blocks before giving up on the worker, which the block then replaces by the
+ * main thread. A worker that throws or exits says so through the control flags at once; this limit
+ * covers the deaths it cannot report (e.g. out of memory). A slow but live worker that hits it only
+ * costs the refresh computed twice.
+ */
+const WAIT_LIMIT_MS = 10 * 60 * 1000;
 
 let pool: Pool | null = null;
 let ambientDefault: boolean | undefined;
@@ -140,7 +145,9 @@ function workerEntry(): { entry: string; tsx: string | null; execArgv: string[] 
 const BOOTSTRAP = `
 import('node:worker_threads').then(async ({ workerData }) => {
   const control = new Int32Array(workerData.control);
-  process.on('exit', () => { Atomics.store(control, ${CONTROL_STATUS}, ${STATUS_EXITED}); Atomics.notify(control, ${CONTROL_STATUS}); });
+  const dead = (status) => { Atomics.store(control, ${CONTROL_STATUS}, status); Atomics.notify(control, ${CONTROL_STATUS}); };
+  process.on('exit', () => dead(${STATUS_EXITED}));
+  process.on('uncaughtException', (e) => { workerData.errorPort.postMessage(String((e && e.stack) || e)); dead(${STATUS_FAILED}); process.exit(1); });
   try {
     if (workerData.tsx) (await import(workerData.tsx)).register();
     await import(workerData.entry);

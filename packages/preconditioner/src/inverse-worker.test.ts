@@ -4,8 +4,8 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { identity, NotPositiveDefiniteError, OptionError, scale, selectBackend, type KroneckerTerm, type Matrix } from '@fisherkit/core';
-import { createDenseNetwork, kfacStatistics, type LayerBatch } from '@fisherkit/fisher';
+import { identity, NonFiniteError, NotPositiveDefiniteError, OptionError, scale, selectBackend, type KroneckerTerm, type Matrix } from '@fisherkit/core';
+import { createDenseNetwork, kfacStatistics } from '@fisherkit/fisher';
 import { syntheticLayerBatch } from './conformance/fixtures.js';
 import { currentInverseWorker, holdInverseWorker } from './inverse-worker-pool.js';
 import { kroneckerBlock, type KroneckerBlock, type KroneckerEstimator } from './kronecker-block.js';
@@ -141,7 +141,14 @@ describe('inverse worker', () => {
     expect(block.inverseWorkerError()).toBeInstanceOf(OptionError);
     expect(block.inverseWorkerError()!.message).toMatch(/damping λ must be a finite number > 0/);
     for (const k of Object.keys(first)) expect(maxDiff(kept[k], first[k])).toBe(0);
-    expect(block.diagnostics()).toMatchObject({ inverseWorkerJobs: 2, inverseWorkerErrors: 2, inverseWorkerInstalls: 0 });
+    terms = [{ A: identity(6, 1e308), G: identity(4) }]; // finite entries, but tr(A) overflows: NaN/Infinity statistics
+    block.updateStatistics(batch1, 0);
+    block.updateInverse(damping);
+    kept = inverseOf(block);
+    expect(block.inverseWorkerError()).toBeInstanceOf(NonFiniteError);
+    expect(block.inverseWorkerError()!.message).toMatch(/non-finite traces.*raise the damping/);
+    for (const k of Object.keys(first)) expect(maxDiff(kept[k], first[k])).toBe(0);
+    expect(block.diagnostics()).toMatchObject({ inverseWorkerJobs: 3, inverseWorkerErrors: 3, inverseWorkerInstalls: 0 });
     block.dispose();
   });
 
@@ -231,6 +238,3 @@ describe('inverse worker', () => {
     expect(out.worker).toEqual({ ...out.sync, jobs: 1, installs: 1 });
   });
 });
-
-// Keeps the LayerBatch import honest for the dist script's shape.
-export type { LayerBatch };

@@ -158,8 +158,12 @@ export function kroneckerBlock(
     pending = null;
     counters.inverseWorkerBusySeconds += outcome.busySeconds;
     if (outcome.ok) {
-      install(outcome.factors);
-      counters.inverseWorkerInstalls++;
+      try {
+        install(outcome.factors); // refuses NaN/Infinity factors, keeping the previous inverse
+        counters.inverseWorkerInstalls++;
+      } catch (e) {
+        recordWorkerError(e);
+      }
     } else if (!outcome.workerFailed) {
       recordWorkerError(outcome.error);
     } else {
