@@ -174,7 +174,7 @@ function tables(r: ProblemReport, every: number): string {
     const am = amortisedMs(m, every, 'cpu');
     const pt = r.problem === 'mnist' ? PYTORCH_2_THREADS[m.method] : undefined;
     lines.push(
-      `| ${m.method} | ${fmt(m.plainCpuMs)} (${fmt(m.plainMs)}) | ${m.coldRefreshCpuMs === null ? '—' : `${fmt(m.coldRefreshCpuMs)} / ${fmt(m.warmRefreshCpuMs)}`} | ` +
+      `| ${m.method}${m.inverseWorker ? ' (inverse worker)' : ''} | ${fmt(m.plainCpuMs)} (${fmt(m.plainMs)}) | ${m.coldRefreshCpuMs === null ? '—' : `${fmt(m.coldRefreshCpuMs)} / ${fmt(m.warmRefreshCpuMs)}`} | ` +
         `${fmt(am)} (${fmt(amortisedMs(m, every, 'wall'))}) | ${pt ?? '—'} | ${pt ? `${fmt(am / pt, 1)}×` : '—'} | ${fmt(m.peakRssBytes / 2 ** 20)} | ${m.load.start[0].toFixed(2)}–${m.load.end[0].toFixed(2)} |`,
     );
   }
@@ -232,7 +232,10 @@ async function main(): Promise<void> {
     // Re-print the tables of an earlier --json file (re-summarising its per-step times).
     const saved = JSON.parse(readFileSync(from, 'utf8')) as { machine: MachineInfo; backend: BackendInfo; steps: number; refreshEvery: number; amortiseOver: number; problems: ProblemReport[] };
     for (const p of saved.problems) {
-      p.methods = p.methods.map((m) => ({ ...m, ...summariseSteps(m.stepMs, m.stepCpuMs, TERMS[m.method] ? saved.refreshEvery : 0, intOption('warmup', 1)) }));
+      p.methods = p.methods.map((m) => ({
+        ...m,
+        ...summariseSteps(m.stepMs, m.stepCpuMs, TERMS[m.method] ? saved.refreshEvery : 0, intOption('warmup', 1), { ms: m.flushMs ?? 0, cpuMs: m.flushCpuMs ?? 0 }),
+      }));
     }
     process.stdout.write(`${report(saved.machine, saved.backend, saved.steps, saved.refreshEvery, saved.amortiseOver, saved.problems)}\n`);
     return;

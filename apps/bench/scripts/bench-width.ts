@@ -12,15 +12,16 @@
  *     npm run bench:width                                   # widths 128…2048 (≈ 15 min on 2 cores)
  *     npm run bench:width -- --widths 128,256,512 --methods sgd,kfac
  *     npm run bench:width -- --limit lanczos=1024 --json width.json
+ *     npm run bench:width -- --from width.json                # table and figure again from saved times
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { TopLevelSpec } from 'vega-lite';
 import { selectBackend } from '@fisherkit/core';
 import { machineInfo } from '../src/machine.js';
-import { amortisedMs, parameterCount, stepMatMuls, flops, timeTrainingSteps, type StepTimingResult, type StepTimingSpec } from '../src/perf/step-timing.js';
+import { amortisedMs, parameterCount, stepMatMuls, flops, summariseSteps, timeTrainingSteps, type StepTimingResult, type StepTimingSpec } from '../src/perf/step-timing.js';
 import { renderFigure } from '../src/report/figures.js';
 
 type Timed = StepTimingResult & { load: { start: number[]; end: number[] }; width: number };
@@ -59,7 +60,7 @@ function figure(rows: Timed[], every: number, title: string): TopLevelSpec {
     if (r.coldRefreshCpuMs !== null) data.push({ width: r.width, ms: amortisedMs(r, every, 'cpu'), series: r.method, kind: `amortised, T = ${every}` });
     if (r.matMulCpuMs) {
       const sorted = r.matMulCpuMs.slice().sort((a, b) => a - b);
-      data.push({ width: r.width, ms: sorted[sorted.length >> 1], series: 'matMuls of the step alone', kind: 'plain step' });
+      data.push({ width: r.width, ms: sorted[sorted.length >> 1], series: "SGD step's matMuls alone", kind: 'plain step' });
     }
   }
   return {
@@ -71,7 +72,7 @@ function figure(rows: Timed[], every: number, title: string): TopLevelSpec {
     config: {
       font: 'DejaVu Sans, Liberation Sans, Helvetica, Arial, sans-serif',
       axis: { grid: true, gridColor: '#e6e6e6', labelFontSize: 11, titleFontSize: 12 },
-      legend: { labelFontSize: 11, titleFontSize: 12, symbolType: 'stroke', symbolStrokeWidth: 2, symbolSize: 300 },
+      legend: { labelFontSize: 11, titleFontSize: 12, symbolType: 'stroke', symbolStrokeWidth: 2, symbolSize: 300, labelLimit: 260, symbolStrokeColor: '#444' },
       title: { fontSize: 15, subtitleFontSize: 11, anchor: 'start', offset: 14 },
     },
     data: { values: data },
@@ -80,7 +81,7 @@ function figure(rows: Timed[], every: number, title: string): TopLevelSpec {
       x: { field: 'width', type: 'quantitative', scale: { type: 'log', base: 2 }, axis: { values: [...new Set(rows.map((r) => r.width))] }, title: 'layer width w (network w-w-w-w, batch 512)' },
       y: { field: 'ms', type: 'quantitative', scale: { type: 'log' }, title: 'CPU ms per step (≈ wall ms on an idle core)' },
       color: { field: 'series', type: 'nominal', title: 'method' },
-      strokeDash: { field: 'kind', type: 'nominal', title: 'time', scale: { range: [[1, 0], [6, 3]] } },
+      strokeDash: { field: 'kind', type: 'nominal', title: 'time', scale: { domain: ['plain step', `amortised, T = ${every}`], range: [[1, 0], [6, 3]] } },
     },
   } as TopLevelSpec;
 }
@@ -96,16 +97,24 @@ async function main(): Promise<void> {
   }
   const widths = (option('widths') ?? '128,256,512,1024,2048').split(',').map(Number);
   const methods = (option('methods') ?? 'sgd,kfac,lanczos').split(',');
-  const refreshEvery = Number(option('refresh-every') ?? 5);
+  const refreshEvery = Number(option('refresh-every') ?? 8);
   const steps = Number(option('steps') ?? refreshEvery + 2);
   const every = Number(option('amortise') ?? 100);
   const out = option('figure') ?? 'docs/figures/step-time-vs-width';
   // --limit lanczos=1024,kfac=2048: skip a method above a width (a rank-2 refresh at 2048 takes minutes)
   const limits = new Map((option('limit') ?? '').split(',').filter(Boolean).map((kv) => [kv.split('=')[0], Number(kv.split('=')[1])] as const));
-  const backend = await selectBackend();
-  const machine = machineInfo();
-  const rows: Timed[] = [];
-  for (const width of widths) {
+  const from = option('from');
+  const saved = from ? (JSON.parse(readFileSync(from, 'utf8')) as { machine: ReturnType<typeof machineInfo>; backend: Awaited<ReturnType<typeof selectBackend>>; steps: number; refreshEvery: number; rows: Timed[] }) : null;
+  const backend = saved ? saved.backend : await selectBackend();
+  const machine = saved ? saved.machine : machineInfo();
+  // --from <json>: re-summarise the saved per-step times and redraw, without measuring again
+  const rows: Timed[] = saved
+    ? saved.rows.map((r) => ({
+        ...r,
+        ...summariseSteps(r.stepMs, r.stepCpuMs, r.method === 'sgd' || r.method === 'adam' ? 0 : saved.refreshEvery, 1, { ms: r.flushMs ?? 0, cpuMs: r.flushCpuMs ?? 0 }),
+      }))
+    : [];
+  for (const width of saved ? [] : widths) {
     for (const method of methods) {
       if (width > (limits.get(method) ?? Infinity)) continue;
       const sizes = [width, width, width, width];
@@ -129,7 +138,7 @@ async function main(): Promise<void> {
     }
   }
   const lines = [
-    `Machine: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}; backend ${backend.name}; network w-w-w-w, batch 512, Fisher batch 128; ${steps} steps, refreshes every ${refreshEvery} while timing.`,
+    `Machine: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}; backend ${backend.name}; network w-w-w-w, batch 512, Fisher batch 128; ${saved?.steps ?? steps} steps, refreshes every ${saved?.refreshEvery ?? refreshEvery} while timing.`,
     '',
     '| width | parameters | step GFLOP | method | plain CPU ms (wall) | refresh CPU ms, cold / warm | amortised CPU ms, T = 100 | ÷ SGD | step matMuls alone, CPU ms | load (1 min) |',
     '|---|---|---|---|---|---|---|---|---|---|',
@@ -150,7 +159,7 @@ async function main(): Promise<void> {
   writeFileSync(`${out}.png`, png);
   process.stderr.write(`wrote ${out}.svg and ${out}.png\n`);
   const json = option('json');
-  if (json) writeFileSync(json, `${JSON.stringify({ kind: 'bench-width', date: new Date().toISOString(), machine, backend, steps, refreshEvery, amortiseOver: every, rows }, null, 1)}\n`);
+  if (json && !saved) writeFileSync(json, `${JSON.stringify({ kind: 'bench-width', date: new Date().toISOString(), machine, backend, steps, refreshEvery, amortiseOver: every, rows }, null, 1)}\n`);
 }
 
 await main();

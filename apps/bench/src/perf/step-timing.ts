@@ -260,6 +260,11 @@ export interface StepTimingResult {
   matMulShare: number | null;
   /** Process peak resident set size in bytes (the whole child process). */
   peakRssBytes: number;
+  /** After the steps: time spent waiting for inverse-worker jobs still in flight (added to the last refresh). */
+  flushMs: number;
+  flushCpuMs: number;
+  /** Whether the Kronecker inverses ran on the inverse worker thread (any worker job posted). */
+  inverseWorker: boolean;
   /** tf.memory().numTensors after the run minus before (0 = no leak). */
   leakedTensors: number;
   diagnostics: Record<string, number>;
@@ -301,6 +306,7 @@ export async function timeTrainingSteps(spec: StepTimingSpec): Promise<StepTimin
   const sizes = spec.sizes ?? config.sizes;
   const activations = spec.activations ?? (spec.sizes ? defaultActivations(sizes.length - 1, config.loss) : config.activations);
   const loss = spec.loss ?? config.loss;
+  const tensorsBefore = tf.memory().numTensors;
   const model = createDenseNetwork({ sizes, activations, loss, seed: config.seed });
   const optimizer: Optimizer = createOptimizer(config, resolved.plugin);
   const rng = createRng(12345);
@@ -311,11 +317,12 @@ export async function timeTrainingSteps(spec: StepTimingSpec): Promise<StepTimin
   });
   const dOut = sizes[sizes.length - 1];
   const targets = batches.map((x) => (dOut === sizes[0] ? x : tf.tidy(() => tf.slice(tf.tile(x, [1, Math.ceil(dOut / sizes[0])]), [0, 0], [-1, dOut]) as tf.Tensor2D)));
-  const tensorsBefore = tf.memory().numTensors;
   const stepMs: number[] = [];
   const stepCpuMs: number[] = [];
   const losses: number[] = [];
   let diagnostics: Record<string, number> = {};
+  let flushMs = 0;
+  let flushCpuMs = 0;
   const probe = spec.interleaveMatMuls ? createMatMulProbe(stepMatMuls(sizes, spec.batchSize)) : null;
   const probeMs: number[] = [];
   const probeCpuMs: number[] = [];
@@ -336,16 +343,31 @@ export async function timeTrainingSteps(spec: StepTimingSpec): Promise<StepTimin
         shares.push(p.cpuMs / stepCpuMs[s]);
       }
     }
+    if (natural) {
+      // Work still in flight on the inverse worker belongs to the last refresh: getState() waits for
+      // it; a second getState() (nothing in flight) is the baseline of the download itself.
+      const flush = (): { ms: number; cpuMs: number } => {
+        const c0 = process.cpuUsage();
+        const t0 = performance.now();
+        optimizer.getState();
+        const c = process.cpuUsage(c0);
+        return { ms: performance.now() - t0, cpuMs: (c.user + c.system) / 1000 };
+      };
+      const first = flush();
+      const second = flush();
+      flushMs = Math.max(0, first.ms - second.ms);
+      flushCpuMs = Math.max(0, first.cpuMs - second.cpuMs);
+    }
   } finally {
     diagnostics = optimizer.diagnostics();
     optimizer.dispose();
     model.dispose();
     probe?.dispose();
   }
-  const leakedTensors = tf.memory().numTensors - tensorsBefore;
-  tf.dispose(batches);
   tf.dispose(targets.filter((t, i) => t !== batches[i]));
-  const summary = summariseSteps(stepMs, stepCpuMs, natural ? spec.refreshEvery : 0, spec.warmupSteps);
+  tf.dispose(batches);
+  const leakedTensors = tf.memory().numTensors - tensorsBefore;
+  const summary = summariseSteps(stepMs, stepCpuMs, natural ? spec.refreshEvery : 0, spec.warmupSteps, { ms: flushMs, cpuMs: flushCpuMs });
   return {
     method: spec.method,
     sizes,
@@ -354,6 +376,9 @@ export async function timeTrainingSteps(spec: StepTimingSpec): Promise<StepTimin
     stepMs,
     stepCpuMs,
     ...summary,
+    flushMs,
+    flushCpuMs,
+    inverseWorker: (diagnostics['block.inverseWorkerJobs'] ?? 0) > 0,
     matMulMs: probe ? probeMs : null,
     matMulCpuMs: probe ? probeCpuMs : null,
     matMulShare: probe ? median(shares) : null,
@@ -372,27 +397,39 @@ export type StepSummary = Pick<
 
 /**
  * Splits per-step times into plain steps and refreshes. Refresh steps are the multiples of
- * `refreshEvery` (none when 0). The step right after a refresh is slower too (measured on MNIST:
- * +1 s for KFAC, +1.7 s for Deflation; the first products with the new inverses and the
- * collection of the refresh's Float64 garbage), so it belongs to the refresh: plain = median of
- * the steps from `warmupSteps` on that are neither a refresh nor right after one; a refresh's cost
- * = (its step − plain) + (the next step − plain). The first refresh (step 0: also the first
+ * `refreshEvery` (none when 0). A refresh costs more than its own step: the steps right after it
+ * run beside the inverse worker thread (when on: its CPU time is the process's too) and collect
+ * the refresh's Float64 garbage (measured on MNIST: the next step +1 s for KFAC, +1.7 s for
+ * Deflation). So plain = median of the steps from `warmupSteps` on that are neither a refresh nor
+ * right after one, and a refresh's cost = Σ (step − plain) over its period (from the refresh to the
+ * step before the next one or the end of the run), plus, for the last refresh, `flush` (the wait
+ * for worker jobs still in flight after the last step). The first refresh (step 0: also the first
  * step, JIT and allocations included) is reported apart as the cold one; later ones are
  * warm-started and their median is the warm cost.
  *
  * @example `summariseSteps([900, 100, 100, 100], [900, 100, 100, 100], 0, 1).plainMs // 100`
  */
-export function summariseSteps(stepMs: readonly number[], stepCpuMs: readonly number[], refreshEvery: number, warmupSteps: number): StepSummary {
+export function summariseSteps(
+  stepMs: readonly number[],
+  stepCpuMs: readonly number[],
+  refreshEvery: number,
+  warmupSteps: number,
+  flush: { ms: number; cpuMs: number } = { ms: 0, cpuMs: 0 },
+): StepSummary {
   const steps = stepMs.map((_, s) => s);
   const refreshSteps = refreshEvery > 0 ? steps.filter((s) => s % refreshEvery === 0) : [];
   const isRefresh = (s: number): boolean => refreshSteps.includes(s);
   const plainIdx = steps.filter((s) => s >= warmupSteps && !isRefresh(s) && !isRefresh(s - 1));
   const plainMs = median(plainIdx.map((s) => stepMs[s]));
   const plainCpuMs = median(plainIdx.map((s) => stepCpuMs[s]));
-  const cost = (times: readonly number[], plain: number, r: number): number =>
-    times[r] - plain + (r + 1 < times.length && !isRefresh(r + 1) ? times[r + 1] - plain : 0);
-  const wall = refreshSteps.map((r) => cost(stepMs, plainMs, r));
-  const cpu = refreshSteps.map((r) => cost(stepCpuMs, plainCpuMs, r));
+  const cost = (times: readonly number[], plain: number, extra: number, r: number, i: number): number => {
+    const end = Math.min(times.length, r + refreshEvery);
+    let sum = i === refreshSteps.length - 1 ? extra : 0;
+    for (let s = r; s < end; s++) sum += times[s] - plain;
+    return sum;
+  };
+  const wall = refreshSteps.map((r, i) => cost(stepMs, plainMs, flush.ms, r, i));
+  const cpu = refreshSteps.map((r, i) => cost(stepCpuMs, plainCpuMs, flush.cpuMs, r, i));
   return {
     refreshSteps,
     plainMs,
