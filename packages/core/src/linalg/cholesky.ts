@@ -7,7 +7,7 @@ import { gemmNTLower } from './gemm-kernel.js';
  * Cholesky factor of a symmetric positive definite matrix: the lower-triangular `L` with
  * positive diagonal such that `A = L Lᵀ`.
  *
- * Right-looking blocked algorithm (blocks of 128, panels in sub-blocks of 16): `L_ij = (A_ij − Σ_{k<j} L_ik L_jk) / L_jj`,
+ * Right-looking blocked algorithm (blocks of 256, each panel factored recursively down to 16 columns): `L_ij = (A_ij − Σ_{k<j} L_ik L_jk) / L_jj`,
  * `L_ii = sqrt(A_ii − Σ_{k<i} L_ik²)`, with the sums over earlier blocks subtracted as
  * matrix products by the shared register-blocked kernel (`gemm-kernel.ts`), so every inner loop
  * runs along contiguous rows of `L`.
@@ -35,7 +35,7 @@ export function cholesky(a: Matrix): Matrix {
 }
 
 /** Block size of the right-looking blocked Cholesky. */
-const NB = 128;
+const NB = 256;
 
 /**
  * Right-looking blocked Cholesky on the lower triangle of the row-major n × n `w` (overwritten
@@ -56,39 +56,42 @@ function choleskyInPlace(w: Float64Array, n: number): void {
   for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) w[i * n + j] = 0;
 }
 
-/** Inner block size: the tall panel of a block column is itself factored in blocks of IB columns. */
+/** Panels of at most this many columns are factored directly (see {@link factorPanel}). */
 const IB = 16;
 
 /**
  * Factors the tall panel of columns `k0 … k1 − 1`, rows `k0 … n − 1` (already updated by the
- * earlier block columns), right-looking in sub-blocks of {@link IB} columns: the diagonal
- * sub-block row by row (Cholesky–Banachiewicz, naming a failing pivot), the rows below it by
- * short forward substitutions (`L_ij = (W_ij − Σ_{s0≤p<j} L_ip L_jp) / L_jj`), and the rest of
- * the panel by the shared kernel.
+ * earlier block columns), recursively: the left half of the columns is factored, its outer
+ * product is subtracted from the right half's lower trapezoid with the shared kernel
+ * (`W[h…, h…k1) −= L[h…, k0…h) L[h…k1, k0…h)ᵀ`, an inner dimension of half the width, so most
+ * of the panel's flops run at matrix-product speed), then the right half is factored. Panels of
+ * at most {@link IB} columns are factored directly: the diagonal block row by row
+ * (Cholesky–Banachiewicz, naming a failing pivot), the rows below it by short forward
+ * substitutions (`L_ij = (W_ij − Σ_{k0≤p<j} L_ip L_jp) / L_jj`).
  */
 function factorPanel(w: Float64Array, n: number, k0: number, k1: number): void {
-  for (let s0 = k0; s0 < k1; s0 += IB) {
-    const s1 = Math.min(k1, s0 + IB);
-    for (let i = s0; i < s1; i++) {
-      const ri = i * n;
-      for (let j = s0; j < i; j++) {
-        const rj = j * n;
-        w[ri + j] = (w[ri + j] - rowDot(w, ri + s0, rj + s0, j - s0)) / w[rj + j];
-      }
-      const pivot = w[ri + i] - rowDot(w, ri + s0, ri + s0, i - s0);
-      if (!(pivot > 0)) throw new NotPositiveDefiniteError(i, pivot, 'cholesky input');
-      w[ri + i] = Math.sqrt(pivot);
+  if (k1 - k0 > IB) {
+    const h = k0 + (((k1 - k0) >> 1) & ~3 || (k1 - k0) >> 1);
+    factorPanel(w, n, k0, h);
+    gemmNTLower(n - h, k1 - h, h - k0, w, h * n + k0, n, w, h * n + k0, n, w, h * n + h, n, 0);
+    factorPanel(w, n, h, k1);
+    return;
+  }
+  for (let i = k0; i < k1; i++) {
+    const ri = i * n;
+    for (let j = k0; j < i; j++) {
+      const rj = j * n;
+      w[ri + j] = (w[ri + j] - rowDot(w, ri + k0, rj + k0, j - k0)) / w[rj + j];
     }
-    for (let i = s1; i < n; i++) {
-      const ri = i * n;
-      for (let j = s0; j < s1; j++) {
-        const rj = j * n;
-        w[ri + j] = (w[ri + j] - rowDot(w, ri + s0, rj + s0, j - s0)) / w[rj + j];
-      }
-    }
-    if (s1 < k1) {
-      // Rest of the panel: W[s1…, s1…k1) −= L[s1…, s0…s1) L[s1…k1, s0…s1)ᵀ (lower part only).
-      gemmNTLower(n - s1, k1 - s1, s1 - s0, w, s1 * n + s0, n, w, s1 * n + s0, n, w, s1 * n + s1, n, 0);
+    const pivot = w[ri + i] - rowDot(w, ri + k0, ri + k0, i - k0);
+    if (!(pivot > 0)) throw new NotPositiveDefiniteError(i, pivot, 'cholesky input');
+    w[ri + i] = Math.sqrt(pivot);
+  }
+  for (let i = k1; i < n; i++) {
+    const ri = i * n;
+    for (let j = k0; j < k1; j++) {
+      const rj = j * n;
+      w[ri + j] = (w[ri + j] - rowDot(w, ri + k0, rj + k0, j - k0)) / w[rj + j];
     }
   }
 }
