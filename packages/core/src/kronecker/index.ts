@@ -17,3 +17,4 @@ export * from './kronecker-sum-norm-squared.js';
 export * from './relative-fisher-error.js';
 export * from './fisher-eigenvalues.js';
 export * from './two-term-inverse.js';
+export * from './kronecker-sum-eigenvalues.js';
