@@ -13,7 +13,7 @@ describe('fisherkit fim-error', () => {
     await fimErrorCommand({ problem: 'curves-synthetic', iterations: '3', batchSize: '32', trainSize: '96', layer: '5', backend: 'cpu', out });
     const r = JSON.parse(readFileSync(out, 'utf8'));
     expect(r).toMatchObject({ kind: 'fim-error', problem: 'curves-synthetic', layer: 5, complete: true, block: { dA: 26, dG: 6 } });
-    expect(r.config).toMatchObject({ iterations: 3, batchSize: 32, fisherBatchSize: 32, error2MaxSize: 4096 });
+    expect(r.config).toMatchObject({ iterations: 3, batchSize: 32, fisherBatchSize: 32, error2MaxSize: 32768 });
     expect(r.config.training).toMatchObject({ optimizer: 'adam', learningRate: { native: '0.001' } });
     expect(r.machine.cores).toBeGreaterThan(0);
     expect(r.iterations).toHaveLength(3);
@@ -33,10 +33,10 @@ describe('fisherkit fim-error', () => {
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 
-  it('Error 2 is null above the dense limit (default layer 4 of MNIST-sized blocks) and out-of-range layers fail', async () => {
+  it('Error 2 is null above --error2-max-size and out-of-range layers fail', async () => {
     const out = join(dir, 'fim-null.json');
     // 784 → 32 → 6 → 32 → 784: layer 3 has d_a·d_g = 33 · 784 > 4096.
-    await fimErrorCommand({ problem: 'curves-synthetic', sizes: '784,32,6,32,784', iterations: '1', batchSize: '16', trainSize: '16', layer: '3', backend: 'cpu', out });
+    await fimErrorCommand({ problem: 'curves-synthetic', sizes: '784,32,6,32,784', iterations: '1', batchSize: '16', trainSize: '16', layer: '3', error2MaxSize: '4096', backend: 'cpu', out });
     const r = JSON.parse(readFileSync(out, 'utf8'));
     expect(r.iterations[0].errors.kfac.error2).toBeNull();
     expect(r.iterations[0].errors.kfac.error1).toBeGreaterThan(0);

@@ -32,7 +32,7 @@ export interface FimErrorCliOptions {
 /**
  * `fisherkit fim-error`: experiment 1 (approximation accuracy along an Adam run) on one layer.
  * Defaults: 2,500 iterations, the problem's batch size, layer 4 (the 5th dense layer), the Fisher
- * on the whole current mini-batch, Error 2 up to d_a·d_g = 4096.
+ * on the whole current mini-batch, Error 2 up to d_a·d_g = 32768 (`ERROR2_MAX_SIZE`).
  *
  * @example `await fimErrorCommand({ problem: 'curves-synthetic', iterations: '3', out: 'fim.json' })`
  */
@@ -91,7 +91,11 @@ export function registerFimError(program: Command): void {
     .option('--layer <k>', 'dense layer, 0-based (default 4: the 5th)')
     .option('--seed <n>', 'seed (default 0)')
     .option('--train-size <n>', 'keep only the first N training examples')
-    .option('--error2-max-size <n>', `compute Error 2 up to d_a·d_g = N (default ${ERROR2_MAX_SIZE}; dense O(N³) above)`)
+    .option(
+      '--error2-max-size <n>',
+      `compute Error 2 up to d_a·d_g = N, null above (default ${ERROR2_MAX_SIZE}; exact for one-term methods, Lanczos for two-term ones: ` +
+        'CPU time ∝ N·m², ~0.65 s per method at 31 × 250 with m = 128; 0 turns Error 2 off)',
+    )
     .option('--hidden <units>', 'relu (default) or logistic')
     .option('--sizes <list>', "layer widths replacing the preset's")
     .option('--lr <x>', "Adam's learning rate (preset 1e-3)")
