@@ -400,8 +400,10 @@ export type StepSummary = Pick<
  * `refreshEvery` (none when 0). A refresh costs more than its own step: the steps right after it
  * run beside the inverse worker thread (when on: its CPU time is the process's too) and collect
  * the refresh's Float64 garbage (measured on MNIST: the next step +1 s for KFAC, +1.7 s for
- * Deflation). So plain = median of the steps from `warmupSteps` on that are neither a refresh nor
- * right after one, and a refresh's cost = Σ (step − plain) over its period (from the refresh to the
+ * Deflation; with the worker the spill can last a whole period). So plain = the smallest, over the
+ * complete refresh periods (when `refreshEvery` ≥ 5), of the median of the period's last 3 steps;
+ * else the median of the steps from `warmupSteps` on that are neither a refresh nor right after
+ * one. A refresh's cost = Σ (step − plain) over its period (from the refresh to the
  * step before the next one or the end of the run), plus, for the last refresh, `flush` (the wait
  * for worker jobs still in flight after the last step). The first refresh (step 0: also the first
  * step, JIT and allocations included) is reported apart as the cold one; later ones are
@@ -419,9 +421,18 @@ export function summariseSteps(
   const steps = stepMs.map((_, s) => s);
   const refreshSteps = refreshEvery > 0 ? steps.filter((s) => s % refreshEvery === 0) : [];
   const isRefresh = (s: number): boolean => refreshSteps.includes(s);
-  const plainIdx = steps.filter((s) => s >= warmupSteps && !isRefresh(s) && !isRefresh(s - 1));
-  const plainMs = median(plainIdx.map((s) => stepMs[s]));
-  const plainCpuMs = median(plainIdx.map((s) => stepCpuMs[s]));
+  // With the inverse worker (and V8's concurrent GC) a refresh's CPU spills over several steps
+  // (MNIST, Lanczos: the steps after the cold refresh at ≈ 1.9 s CPU, the end of the warm period at
+  // ≈ 1.3 s), so when every period is long enough the plain step is the least contaminated stretch:
+  // the smallest, over the complete periods, of the median of a period's last 3 steps.
+  const fallback = steps.filter((s) => s >= warmupSteps && !isRefresh(s) && !isRefresh(s - 1));
+  const tails = refreshSteps
+    .filter((r) => r + refreshEvery <= stepMs.length && refreshEvery >= 5)
+    .map((r) => [r + refreshEvery - 3, r + refreshEvery - 2, r + refreshEvery - 1]);
+  const byTail = (times: readonly number[]): number => Math.min(...tails.map((t) => median(t.map((s) => times[s]))));
+  const plainIdx = fallback;
+  const plainMs = tails.length > 0 ? byTail(stepMs) : median(plainIdx.map((s) => stepMs[s]));
+  const plainCpuMs = tails.length > 0 ? byTail(stepCpuMs) : median(plainIdx.map((s) => stepCpuMs[s]));
   const cost = (times: readonly number[], plain: number, extra: number, r: number, i: number): number => {
     const end = Math.min(times.length, r + refreshEvery);
     let sum = i === refreshSteps.length - 1 ? extra : 0;
