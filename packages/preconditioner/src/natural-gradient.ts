@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { createRng, FisherkitError, NonFiniteError, NotPositiveDefiniteError, OptionError, ShapeError, type RngState } from '@fisherkit/core';
+import { ConvergenceError, createRng, FisherkitError, NonFiniteError, NotPositiveDefiniteError, OptionError, ShapeError, type RngState } from '@fisherkit/core';
 import type { CaptureOptions, LayerSpec, TrainableModel } from '@fisherkit/fisher';
 import { assertBlock, assertPlugin } from './assert-plugin.js';
 import type { ApproximationPlugin, BlockState, CurvatureBlock, Optimizer, OptimizerState, StepContext } from './contract.js';
@@ -97,7 +97,7 @@ export function naturalGradient<O extends object>(
       work();
       return true;
     } catch (e) {
-      if (!(e instanceof NonFiniteError || e instanceof NotPositiveDefiniteError)) throw e;
+      if (!(e instanceof NonFiniteError || e instanceof NotPositiveDefiniteError || e instanceof ConvergenceError)) throw e;
       ensureGuard().report(l, t, cause, e.message);
       return false;
     }

@@ -12,6 +12,9 @@ import { gemmNT } from './gemm-kernel.js';
 import { compactWyFactor } from './householder-back-transform.js';
 import { tridiagonalWorkspace, type TridiagonalWorkspace } from './tridiagonal-wasm.js';
 
+
+/** Columns with max |entry| below this are treated as zero (see makeReflector). */
+const NEGLIGIBLE_COLUMN = 1e-150;
 /**
  * Orders from which the fused sweeps run their four-row bulk on the WebAssembly SIMD kernel
  * (`tridiagonal-wasm.ts`), the matrix copied into the kernel's memory and back.
@@ -123,7 +126,10 @@ function makeReflector(
       tail += t * t;
     }
   }
-  if (tail === 0) {
+  // A column this small is zero for the reduction (symmetricEigen scales its input into
+  // [2⁻⁶⁴, 2⁶⁴] first, so this is far below ε‖A‖); building its reflector would underflow α·v₀
+  // and turn β, and then the whole trailing block, into NaN.
+  if (tail === 0 || scale < NEGLIGIBLE_COLUMN) {
     beta[k] = 0;
     e[k] = x0;
     return;

@@ -197,3 +197,40 @@ describe('symmetricEigen', () => {
     expect(() => symmetricEigen(fromRows([[1, NaN], [NaN, 1]]))).toThrow(NonFiniteError);
   });
 });
+
+describe('symmetricEigen with subnormal entries', () => {
+  it('treats subnormal off-diagonals as zero instead of sweeping forever', () => {
+    // A dead-unit corner scaled into the subnormal range beside an ordinary block.
+    const n = 80;
+    const a = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < n; j++) {
+        const v = Math.cos(i + 2 * j) + Math.cos(j + 2 * i);
+        a[i * n + j] = i < 40 && j < 40 ? v + (i === j ? 10 : 0) : i >= 40 && j >= 40 ? v * 1e-310 : 0;
+      }
+    }
+    const m = { rows: n, cols: n, data: a };
+    const { values, vectors } = symmetricEigen(m);
+    expect(values.every(Number.isFinite)).toBe(true);
+    const big = [...values].filter((v) => Math.abs(v) > 1e-300).length;
+    expect(big).toBe(40);
+    const q = vectors.data;
+    let worst = 0;
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < n; j++) {
+        let s = 0;
+        for (let k = 0; k < n; k++) s += q[k * n + i] * q[k * n + j];
+        worst = Math.max(worst, Math.abs(s - (i === j ? 1 : 0)));
+      }
+    }
+    expect(worst).toBeLessThan(1e-10);
+  });
+
+  it('scales tiny and huge matrices by a power of two: eigenvalues of c·A are c times those of A', () => {
+    const base = symmetricEigen(fromRows([[2, 1, 0], [1, 3, 1], [0, 1, 4]])).values;
+    for (const c of [1e-200, 1e-310, 1e200]) {
+      const scaled = symmetricEigen(fromRows([[2 * c, c, 0], [c, 3 * c, c], [0, c, 4 * c]])).values;
+      scaled.forEach((v, i) => expect(Math.abs(v / c - base[i])).toBeLessThan(1e-12 * Math.abs(base[i])));
+    }
+  });
+});

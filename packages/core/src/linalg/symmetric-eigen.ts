@@ -43,9 +43,30 @@ export function symmetricEigen(a: Matrix): SymmetricEigen {
   const n = a.rows;
   const work = new Float64Array(n * n);
   const ad = a.data;
+  // Inputs far from 1 in magnitude are scaled by an exact power of two (undone on the values),
+  // so the reduction neither underflows nor overflows.
+  const [s1, s2] = powerOfTwoScale(ad);
   for (let i = 0; i < n; i++) {
-    for (let j = i; j < n; j++) work[i * n + j] = 0.5 * (ad[i * n + j] + ad[j * n + i]);
+    for (let j = i; j < n; j++) work[i * n + j] = 0.5 * (ad[i * n + j] + ad[j * n + i]) * s1 * s2;
   }
+  const result = eigenOfSymmetricUpper(work, n);
+  if (s1 !== 1) for (let i = 0; i < n; i++) result.values[i] = result.values[i] / s1 / s2;
+  return result;
+}
+
+/**
+ * `2^-round(log2 max|x|)` as two factors (one power of two alone overflows for subnormal inputs)
+ * when max|x| lies outside [2⁻⁶⁴, 2⁶⁴]; [1, 1] otherwise and for a zero matrix.
+ */
+function powerOfTwoScale(x: Float64Array): [number, number] {
+  let max = 0;
+  for (let i = 0; i < x.length; i++) max = Math.max(max, Math.abs(x[i]));
+  if (max === 0 || (max >= 2 ** -64 && max <= 2 ** 64)) return [1, 1];
+  const k = -Math.round(Math.log2(max));
+  return [2 ** Math.ceil(k / 2), 2 ** Math.floor(k / 2)];
+}
+
+function eigenOfSymmetricUpper(work: Float64Array, n: number): SymmetricEigen {
   const t = householderTridiagonal(work, n);
   if (n <= DIVIDE_CONQUER_MIN_ORDER) {
     const q = accumulateQ(t);

@@ -2,6 +2,7 @@ import { ConvergenceError } from '../errors.js';
 
 const EPS = Number.EPSILON;
 const MAX_SWEEPS_PER_EIGENVALUE = 60;
+const MIN_NORMAL = 2.2250738585072014e-308;
 
 /**
  * Eigenvalues of the symmetric tridiagonal matrix `T = tridiag(e, d, e)` by implicit QL sweeps
@@ -25,7 +26,9 @@ const MAX_SWEEPS_PER_EIGENVALUE = 60;
 export function tridiagonalQl(d: Float64Array, e: Float64Array, v: Float64Array | null, n: number): void {
   let norm = 0;
   for (let i = 0; i < n; i++) norm = Math.max(norm, Math.abs(d[i]) + Math.abs(e[i]) + (i > 0 ? Math.abs(e[i - 1]) : 0));
-  const floor = EPS * norm;
+  // Subnormal off-diagonals count as zero too: where the whole block is that small (a leaf of
+  // divide and conquer, a dead unit's corner) ε‖T‖ underflows and the shifts lose all precision.
+  const floor = Math.max(EPS * norm, MIN_NORMAL);
   e[n - 1] = 0;
   const batch = v === null ? null : new RotationBatch(Math.max(4 * n, 1 << 15));
   for (let l = 0; l < n; l++) {
