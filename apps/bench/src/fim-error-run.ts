@@ -21,6 +21,8 @@ export interface FimErrorConfig {
   /** Rows of the current mini-batch used for the Fisher (default: all of them). */
   fisherBatchSize: number;
   error2MaxSize: number;
+  /** Error 2 at iterations 1, 1 + k, 1 + 2k, … (null in between); Error 1 at every iteration. */
+  error2Every: number;
   seed: number;
   /** The Adam run that moves the weights (lr 1e-3: Adam is invariant to the loss scale). */
   training: TrainConfig;
@@ -111,7 +113,8 @@ export async function runFimError(options: { config: FimErrorConfig; data: Datas
         const errors: Record<string, BlockErrors> = {};
         for (const [id, block] of blocks) {
           block.updateStatistics(layerBatch, 0);
-          errors[id] = blockErrors(layerBatch.a, layerBatch.g, block.terms(), config.error2MaxSize);
+          const withError2 = it % config.error2Every === 0;
+          errors[id] = blockErrors(layerBatch.a, layerBatch.g, block.terms(), withError2 ? config.error2MaxSize : 0);
         }
         const loss = optimizer.step(model, bx, by, { step: it, epoch });
         result.iterations.push({ iteration: it + 1, loss, errors });

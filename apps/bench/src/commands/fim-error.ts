@@ -19,6 +19,7 @@ export interface FimErrorCliOptions {
   seed?: string;
   trainSize?: string;
   error2MaxSize?: string;
+  error2Every?: string;
   hidden?: string;
   sizes?: string;
   lr?: string;
@@ -63,7 +64,8 @@ export async function fimErrorCommand(options: FimErrorCliOptions): Promise<FimE
     iterations: options.iterations === undefined ? 2500 : parseInteger(options.iterations, '--iterations'),
     batchSize,
     fisherBatchSize: options.fisherBatchSize === undefined ? batchSize : parseInteger(options.fisherBatchSize, '--fisher-batch-size'),
-    error2MaxSize: options.error2MaxSize === undefined ? ERROR2_MAX_SIZE : parseInteger(options.error2MaxSize, '--error2-max-size'),
+    error2MaxSize: options.error2MaxSize === undefined ? ERROR2_MAX_SIZE : parseInteger(options.error2MaxSize, '--error2-max-size', 0),
+    error2Every: options.error2Every === undefined ? 1 : parseInteger(options.error2Every, '--error2-every'),
     seed: training.seed,
     training,
   };
@@ -96,6 +98,7 @@ export function registerFimError(program: Command): void {
       `compute Error 2 up to d_a·d_g = N, null above (default ${ERROR2_MAX_SIZE}; exact for one-term methods, Lanczos for two-term ones: ` +
         'CPU time ∝ N·m², ~0.65 s per method at 31 × 250 with m = 128; 0 turns Error 2 off)',
     )
+    .option('--error2-every <k>', 'Error 2 at every k-th iteration only (default 1; Error 1 is always computed)')
     .option('--hidden <units>', 'relu (default) or logistic')
     .option('--sizes <list>', "layer widths replacing the preset's")
     .option('--lr <x>', "Adam's learning rate (preset 1e-3)")
