@@ -9,6 +9,39 @@ import type { HouseholderTridiagonal } from './householder-tridiagonal.js';
 export const BACK_TRANSFORM_BLOCK = 64;
 
 /**
+ * Copies the stored reflectors `j0 … j0 + b − 1` of a tridiagonalisation (row k of `a` holds
+ * reflector k from column k + 1) into `vt` as rows (stride n, zero-padded) and into `v` as the
+ * columns of V below row j0 (`v[r][s] = vt[s][j0 + 1 + r]`, stride `ldv`). Returns false, writing
+ * nothing, when every reflector of the block is the identity (β = 0).
+ * @example `if (gatherReflectorBlock(a, n, beta, j0, b, vt, v, 64)) compactWyFactor(vt, n, beta, j0, b, tm, 64)`
+ */
+export function gatherReflectorBlock(
+  a: Float64Array,
+  n: number,
+  beta: Float64Array,
+  j0: number,
+  b: number,
+  vt: Float64Array,
+  v: Float64Array,
+  ldv: number,
+): boolean {
+  let any = false;
+  for (let s = 0; s < b; s++) if (beta[j0 + s] !== 0) any = true;
+  if (!any) return false;
+  const c0 = j0 + 1;
+  vt.fill(0, 0, b * n);
+  for (let s = 0; s < b; s++) {
+    const k = j0 + s;
+    if (beta[k] === 0) continue;
+    const rk = k * n;
+    const rs = s * n;
+    for (let c = k + 1; c < n; c++) vt[rs + c] = a[rk + c];
+  }
+  for (let r = 0; r < n - c0; r++) for (let s = 0; s < b; s++) v[r * ldv + s] = vt[s * n + c0 + r];
+  return true;
+}
+
+/**
  * Compact WY factor of the reflectors `j0 … j0 + b − 1`: `H_{j0} ⋯ H_{j0+b−1} = I − V T Vᵀ`
  * with V the reflectors as columns (`vt` holds them as rows, stride n, zero-padded) and T upper
  * triangular: `T_ii = β_i`, `T[<i, i] = −β_i T[<i, <i] (V[:, <i]ᵀ v_i)`. Writes T row-major into
@@ -65,20 +98,9 @@ export function applyTransposedQ(t: HouseholderTridiagonal, x: Float64Array, m: 
   for (let j1 = n - 2; j1 > 0; j1 -= nb) {
     const j0 = Math.max(0, j1 - nb);
     const b = j1 - j0;
-    let any = false;
-    for (let s = 0; s < b; s++) if (beta[j0 + s] !== 0) any = true;
-    if (!any) continue;
+    if (!gatherReflectorBlock(a, n, beta, j0, b, vt, v, nb)) continue;
     const c0 = j0 + 1;
     const w = n - c0;
-    vt.fill(0, 0, b * n);
-    for (let s = 0; s < b; s++) {
-      const k = j0 + s;
-      if (beta[k] === 0) continue;
-      const rk = k * n;
-      const rs = s * n;
-      for (let c = k + 1; c < n; c++) vt[rs + c] = a[rk + c];
-    }
-    for (let r = 0; r < w; r++) for (let s = 0; s < b; s++) v[r * nb + s] = vt[s * n + c0 + r];
     compactWyFactor(vt, n, beta, j0, b, tm, nb);
     // vtm = −V T (w × b): V times the transpose of tt = Tᵀ.
     for (let q = 0; q < b; q++) for (let s2 = 0; s2 < b; s2++) tt[q * nb + s2] = tm[s2 * nb + q];

@@ -9,7 +9,7 @@
  * matrix is streamed through the cache once per step instead of twice.
  */
 import { gemmNT } from './gemm-kernel.js';
-import { compactWyFactor } from './householder-back-transform.js';
+import { compactWyFactor, gatherReflectorBlock } from './householder-back-transform.js';
 import { tridiagonalWorkspace, type TridiagonalWorkspace } from './tridiagonal-wasm.js';
 
 
@@ -185,23 +185,7 @@ function fusedSweep(
   if (update) {
     // Four rows per pass: the loads of v, w, u and p (and the store of p) are shared.
     for (; i + 3 < n; i += 4) {
-      // The 4 × 4 upper-triangular corner, element by element.
-      for (let r = i; r < i + 4; r++) {
-        const rr = r * n;
-        const vr = v[r];
-        const wr = w[r];
-        const ur = u[r];
-        const xd = a[rr + r] - 2 * vr * wr;
-        a[rr + r] = xd;
-        let s = xd * ur;
-        for (let c = r + 1; c < i + 4; c++) {
-          const x = a[rr + c] - (vr * w[c] + wr * v[c]);
-          a[rr + c] = x;
-          s += x * u[c];
-          p[c] += x * ur;
-        }
-        p[r] += s;
-      }
+      corner4(a, n, i, v, w, u, p);
       const ra = i * n;
       const rb = ra + n;
       const rc = rb + n;
@@ -382,20 +366,9 @@ export function accumulateTransposedQ(t: HouseholderTridiagonal): Float64Array {
   for (let j1 = n - 2; j1 > 0; j1 -= QB) {
     const j0 = Math.max(0, j1 - QB);
     const b = j1 - j0;
-    let any = false;
-    for (let s = 0; s < b; s++) if (beta[j0 + s] !== 0) any = true;
-    if (!any) continue;
+    if (!gatherReflectorBlock(a, n, beta, j0, b, vt, v, QB)) continue;
     const c0 = j0 + 1; // first row/column touched
     const m = n - c0;
-    vt.fill(0, 0, b * n);
-    for (let s = 0; s < b; s++) {
-      const k = j0 + s;
-      if (beta[k] === 0) continue;
-      const rk = k * n;
-      const rs = s * n;
-      for (let c = k + 1; c < n; c++) vt[rs + c] = a[rk + c];
-    }
-    for (let r = 0; r < m; r++) for (let s = 0; s < b; s++) v[r * QB + s] = vt[s * n + c0 + r];
     compactWyFactor(vt, n, beta, j0, b, tm, QB);
     // y = −W[c0…, c0…] V.
     y.fill(0, 0, m * QB);
