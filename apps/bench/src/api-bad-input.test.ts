@@ -30,6 +30,7 @@ import kfac from '@fisherkit/kfac';
 import kpsvd from '@fisherkit/kpsvd';
 import deflation from '@fisherkit/deflation';
 import { assertPlugin, naturalGradient, train } from '@fisherkit/preconditioner';
+import { matV4 } from './test-support/bad-files.js';
 
 /**
  * Bad input, tried (issue #6) — the public API half. Every row calls one public function with one
@@ -65,17 +66,6 @@ const file = (name: string, bytes: string | Uint8Array): string => {
   writeFileSync(path, bytes);
   return path;
 };
-
-/** A MATLAB level-4 file of one double matrix (column-major values). */
-function matV4(name: string, rows: number, cols: number, value: (i: number) => number): Uint8Array {
-  const label = new TextEncoder().encode(`${name}\0`);
-  const bytes = new Uint8Array(20 + label.length + 8 * rows * cols);
-  const view = new DataView(bytes.buffer);
-  [0, rows, cols, 0, label.length].forEach((x, i) => view.setInt32(4 * i, x, true));
-  bytes.set(label, 20);
-  for (let i = 0; i < rows * cols; i++) view.setFloat64(20 + label.length + 8 * i, value(i), true);
-  return bytes;
-}
 
 /** An IDX header claiming `count` images of 28 × 28 unsigned bytes, followed by `body` bytes only. */
 function idxImages(count: number, body: number): Uint8Array {
