@@ -18,11 +18,11 @@
  *     npm run bench:compare -- --problem faces --steps 5 --refresh-every 3 --json faces.json
  *     npm run bench:compare -- --from faces.json             # the tables of an earlier run again
  */
-import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { selectBackend, type BackendInfo } from '@fisherkit/core';
+import { runInChildProcess } from '../src/perf/child-run.js';
 import { machineInfo, type MachineInfo } from '../src/machine.js';
 import { problemPreset } from '../src/presets.js';
 import {
@@ -120,19 +120,7 @@ async function runChild(job: Job): Promise<unknown> {
 }
 
 function spawnChild<T>(job: Job): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--child', JSON.stringify(job)], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const line = out.trim().split('\n').filter((l) => l.startsWith('@@')).at(-1);
-      if (code !== 0 || !line) reject(new Error(`child ${JSON.stringify(job).slice(0, 120)} exited with ${code}`));
-      else resolve(JSON.parse(line.slice(2)) as T);
-    });
-  });
+  return runInChildProcess<T>(fileURLToPath(import.meta.url), job, JSON.stringify(job).slice(0, 120));
 }
 
 const fmt = (x: number | null | undefined, digits = 0): string => (x === null || x === undefined || !Number.isFinite(x) ? '—' : x.toFixed(digits));

@@ -14,12 +14,12 @@
  *     npm run bench:width -- --limit lanczos=1024 --json width.json
  *     npm run bench:width -- --from width.json                # table and figure again from saved times
  */
-import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { TopLevelSpec } from 'vega-lite';
 import { selectBackend } from '@fisherkit/core';
+import { runInChildProcess } from '../src/perf/child-run.js';
 import { machineInfo } from '../src/machine.js';
 import { amortisedMs, parameterCount, stepMatMuls, flops, summariseSteps, timeTrainingSteps, type StepTimingResult, type StepTimingSpec } from '../src/perf/step-timing.js';
 import { renderFigure } from '../src/report/figures.js';
@@ -32,19 +32,7 @@ function option(name: string): string | undefined {
 }
 
 function spawnChild(spec: StepTimingSpec): Promise<StepTimingResult & { load: { start: number[]; end: number[] } }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--child', JSON.stringify(spec)], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const line = out.trim().split('\n').filter((l) => l.startsWith('@@')).at(-1);
-      if (code !== 0 || !line) reject(new Error(`child for ${spec.method} ${spec.sizes?.join('-')} exited with ${code}`));
-      else resolve(JSON.parse(line.slice(2)));
-    });
-  });
+  return runInChildProcess(fileURLToPath(import.meta.url), spec, `for ${spec.method} ${spec.sizes?.join('-')}`);
 }
 
 const fmt = (x: number | null | undefined, digits = 0): string => (x === null || x === undefined || !Number.isFinite(x) ? '—' : x.toFixed(digits));
