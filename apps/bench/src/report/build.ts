@@ -2,6 +2,7 @@ import { mkdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { CliError } from '../cli-error.js';
 import { writeFileAtomic } from './atomic-write.js';
+import { summaryMarkdown } from './summary-markdown.js';
 import { fimErrorFigure, pngFonts, renderFigure, slug, trainingFigure, type FigureSpec } from './figures.js';
 import { renderPage, type FigureRef, type PageModel } from './html.js';
 import { colourMap, sortMethods, sortProblems } from './methods.js';
@@ -39,7 +40,7 @@ export interface ReportResult {
 
 /**
  * Reads result files and writes the report: `<out>/index.html`, `<out>/figures/<name>.svg|.png|.vl.json`
- * and `<out>/summary.json`, every file written atomically.
+ * `<out>/summary.json` and `<out>/summary.md` (the tables as Markdown), every file written atomically.
  *
  * @throws CliError for no inputs, missing or corrupt files, unknown kinds, wrong schemas or an
  * unusable output folder.
@@ -126,6 +127,8 @@ export async function buildReport(options: ReportOptions): Promise<ReportResult>
   const summaryPath = join(outDir, 'summary.json');
   writeFileAtomic(summaryPath, `${JSON.stringify({ generatedAt: model.generatedAt, inputs, withPaper, problems: summaries }, null, 2)}\n`);
   writeFileAtomic(index, renderPage(model));
-  files.push(summaryPath);
+  const markdownPath = join(outDir, 'summary.md');
+  writeFileAtomic(markdownPath, summaries.map(summaryMarkdown).join('\n'));
+  files.push(summaryPath, markdownPath);
   return { index, files, figures: problems.length + fimErrors.length, summaries, warnings };
 }

@@ -76,10 +76,20 @@ function summaryTable(summary: ProblemSummary, withPaper: boolean): string {
     'final val loss',
     's / epoch (median)',
     '× KFAC s / epoch',
+    'CPU s / epoch (median)',
     'epochs run',
     "reaches KFAC's final loss: epoch",
     "reaches KFAC's final loss: second",
-    ...(withPaper ? ['paper: final train loss', "paper: reaches KFAC's final loss: epoch", "paper: reaches KFAC's final loss: second"] : []),
+    ...(withPaper
+      ? [
+          'paper: final train loss',
+          "paper: reaches KFAC's final loss: epoch",
+          "paper: reaches KFAC's final loss: second",
+          "paper at this run's last epoch: train loss",
+          "paper at this run's last epoch: val loss",
+          "paper at this run's last epoch: reaches their KFAC's loss there, epoch",
+        ]
+      : []),
   ];
   const rows = summary.rows.map((r) => {
     const cells = [
@@ -88,12 +98,16 @@ function summaryTable(summary: ProblemSummary, withPaper: boolean): string {
       cell('final-val', r.finalValLoss, r.finalValLoss === null ? undefined : fmt(r.finalValLoss)),
       cell('seconds-per-epoch', r.secondsPerEpoch, fmt(r.secondsPerEpoch, 3)),
       cell('cost-vs-kfac', r.costVsKfac, r.costVsKfac === null ? undefined : `${fmt(r.costVsKfac, 3)}×`),
+      cell('cpu-seconds-per-epoch', r.cpuSecondsPerEpoch, r.cpuSecondsPerEpoch === null ? undefined : fmt(r.cpuSecondsPerEpoch, 3)),
       cell('epochs', r.epochsRun),
       reachCells('reach', r.reachesKfac, r, kfacRow?.reachesKfac),
       ...(withPaper
         ? [
             cell('paper-final-train', r.paperFinalTrainLoss, r.paperFinalTrainLoss === null ? undefined : fmt(r.paperFinalTrainLoss)),
             reachCells('paper-reach', r.paperReachesKfac, r, summary.rows.find((x) => x.method === 'kfac')?.paperReachesKfac),
+            cell('paper-at-epoch-train', r.paperAtLastEpoch?.trainLoss ?? null, r.paperAtLastEpoch ? fmt(r.paperAtLastEpoch.trainLoss) : undefined),
+            cell('paper-at-epoch-val', r.paperAtLastEpoch?.valLoss ?? null, r.paperAtLastEpoch ? fmt(r.paperAtLastEpoch.valLoss) : undefined),
+            cell('paper-at-epoch-reach', r.paperAtLastEpoch?.reachesKfac?.epoch ?? null),
           ]
         : []),
     ];

@@ -11,6 +11,8 @@ export interface EpochRecord {
   valLoss: number | null;
   /** Cumulative wall-clock seconds at the end of the epoch. */
   seconds: number;
+  /** Cumulative CPU seconds of the training process (optional; written by `fisherkit train`). */
+  cpuSeconds?: number;
 }
 
 /** A training-run result file (`"kind": "train"`). */
@@ -163,6 +165,7 @@ export function parseTrainRun(value: unknown, file: string): TrainRun {
       trainLoss: c.number(raw, 'trainLoss', `${path}.trainLoss`),
       valLoss,
       seconds: c.number(raw, 'seconds', `${path}.seconds`, 'nonneg'),
+      ...(typeof raw.cpuSeconds === 'number' ? { cpuSeconds: c.number(raw, 'cpuSeconds', `${path}.cpuSeconds`, 'nonneg') } : {}),
     };
   });
   for (let i = 1; i < epochs.length; i++) {

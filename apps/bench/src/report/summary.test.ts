@@ -3,7 +3,8 @@ import { escapeHtml, fmt } from './html.js';
 import { colourMap, sortMethods } from './methods.js';
 import { loadPaperRuns, PAPER_FINAL_TRAIN_LOSS } from './paper.js';
 import type { TrainRun } from './schema.js';
-import { firstReach, median, secondsPerEpoch, summarizeProblem } from './summary.js';
+import { summaryMarkdown } from './summary-markdown.js';
+import { cpuSecondsPerEpoch, firstReach, median, paperAtEpoch, secondsPerEpoch, summarizeProblem } from './summary.js';
 
 function run(method: string, losses: number[], seconds: number[], divisor?: number, file = `${method}.json`): TrainRun {
   return {
@@ -62,6 +63,50 @@ describe('report summary', () => {
     const lanczosPaper = by.lanczos.paperReachesKfac!;
     expect(200 / lanczosPaper.epoch).toBeGreaterThan(5);
     expect(200 / lanczosPaper.epoch).toBeLessThan(13);
+  });
+
+  it('CPU seconds per epoch come from cumulative cpuSeconds, and only when every epoch has them', () => {
+    // deltas 2, 3, 10 → median 3
+    expect(cpuSecondsPerEpoch([2, 5, 15].map((c, i) => ({ epoch: i + 1, cpuSeconds: c })))).toBe(3);
+    expect(cpuSecondsPerEpoch([{ epoch: 1, cpuSeconds: 2 }, { epoch: 2 }])).toBeNull();
+    const r = run('kfac', [4, 3, 2], [10, 20, 30], 1);
+    r.epochs.forEach((e, i) => (e.cpuSeconds = 4 * (i + 1)));
+    expect(summarizeProblem('mnist', [r]).rows[0].cpuSecondsPerEpoch).toBe(4);
+  });
+
+  it("the authors' run read at a shorter run's last epoch, on their real curves", () => {
+    const paper = loadPaperRuns();
+    const { kfac, lanczos, sgd } = paper.runs.mnist.methods;
+    const at20 = paperAtEpoch(lanczos, kfac, 20)!;
+    expect(at20.trainLoss).toBe(lanczos.trainLoss[19]);
+    expect(at20.valLoss).toBe(lanczos.valLoss[19]);
+    // their Lanczos reaches their KFAC's epoch-20 loss before epoch 20, at the first such epoch
+    const e = at20.reachesKfac!.epoch;
+    expect(e).toBeLessThan(20);
+    expect(lanczos.trainLoss[e - 1]).toBeLessThanOrEqual(kfac.trainLoss[19]);
+    expect(lanczos.trainLoss[e - 2]).toBeGreaterThan(kfac.trainLoss[19]);
+    expect(at20.reachesKfac!.seconds).toBe(lanczos.seconds[e - 1]);
+    expect(paperAtEpoch(sgd, kfac, 20)!.reachesKfac).toBeNull();
+    expect(paperAtEpoch(kfac, kfac, 201)).toBeNull();
+    expect(paperAtEpoch(kfac, kfac, 0)).toBeNull();
+    // summarizeProblem fills it in for runs shorter than the authors' 200 epochs only
+    const short = summarizeProblem('mnist', [run('kfac', [80, 60], [1, 2], 784), run('lanczos', [70, 50], [1, 2], 784)], paper);
+    expect(short.rows[1].paperAtLastEpoch).toEqual(paperAtEpoch(lanczos, kfac, 2));
+    const long = run('kfac', Array.from({ length: 200 }, (_, i) => 80 - i / 10), Array.from({ length: 200 }, (_, i) => i + 1), 784);
+    expect(summarizeProblem('mnist', [long], paper).rows[0].paperAtLastEpoch).toBeNull();
+  });
+
+  it('the Markdown table carries the same numbers as the summary', () => {
+    const s = summarizeProblem('mnist', [run('kfac', [10, 8, 4], [2, 4, 6], 2), run('kpsvd', [16, 8, 4], [3, 6, 9], 4)], loadPaperRuns());
+    const md = summaryMarkdown(s);
+    const lines = md.split('\n');
+    expect(lines[0]).toBe('### mnist');
+    expect(md).toContain("KFAC's final train loss 2 (kfac.json)");
+    const kpsvd = lines.find((l) => l.startsWith('| kpsvd |'))!.split(' | ');
+    // method, epochs 3, train 1, val 1.25, 3 s/epoch, no CPU, 1.5× KFAC, reaches at epoch 2 (6 s)
+    expect(kpsvd.slice(0, 8)).toEqual(['| kpsvd', '3', '1', '1.25', '3', '—', '1.5×', '2 (6 s)']);
+    expect(kpsvd.at(-1)).toBe(`${PAPER_FINAL_TRAIN_LOSS.mnist.kpsvd} |`);
+    expect(lines.filter((l) => l.startsWith('|'))).toHaveLength(4);
   });
 
   it('a run without lossScale assumes divisor 1; no KFAC run leaves "reaches" empty', () => {

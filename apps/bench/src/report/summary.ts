@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import { sortMethods } from './methods.js';
-import { PAPER_FINAL_TRAIN_LOSS, paperProblemFor, type PaperRuns } from './paper.js';
+import { PAPER_FINAL_TRAIN_LOSS, paperProblemFor, type PaperRun, type PaperRuns } from './paper.js';
 import type { TrainRun } from './schema.js';
 
 /** Epoch and cumulative second at which a run first reached a target loss. */
@@ -26,6 +26,8 @@ export interface MethodSummary {
   secondsPerEpoch: number;
   /** secondsPerEpoch ÷ KFAC's, when the problem has a KFAC run. */
   costVsKfac: number | null;
+  /** Median CPU seconds per epoch of the training process (null when the file has no cpuSeconds). */
+  cpuSecondsPerEpoch: number | null;
   /** Number of the last epoch. */
   epochsRun: number;
   /** First epoch whose train loss ≤ KFAC's final train loss (KFAC itself: its last epoch); null if never. */
@@ -34,6 +36,20 @@ export interface MethodSummary {
   paperFinalTrainLoss: number | null;
   /** Same "reaches KFAC's final loss" rule on the authors' saved runs. */
   paperReachesKfac: Reach | null;
+  /**
+   * The authors' run cut at this run's last epoch, for runs shorter than theirs: their losses at
+   * that epoch and when their method reached their KFAC's loss at that epoch (null otherwise).
+   */
+  paperAtLastEpoch: PaperAtEpoch | null;
+}
+
+/** The authors' run of one method, read at a given epoch. */
+export interface PaperAtEpoch {
+  epoch: number;
+  trainLoss: number;
+  valLoss: number;
+  /** First epoch ≤ `epoch` at which their method reached their KFAC's train loss at `epoch`. */
+  reachesKfac: Reach | null;
 }
 
 /** The table of one problem. */
@@ -57,6 +73,28 @@ export function secondsPerEpoch(epochs: readonly { epoch: number; seconds: numbe
     return (e.seconds - prev.seconds) / (e.epoch - prev.epoch);
   });
   return median(deltas);
+}
+
+/**
+ * Median CPU seconds per epoch from the cumulative `cpuSeconds` of each epoch, or null when any
+ * epoch lacks them (older files).
+ * @example `cpuSecondsPerEpoch([{ epoch: 1, cpuSeconds: 2 }, { epoch: 2, cpuSeconds: 5 }]) // 2.5`
+ */
+export function cpuSecondsPerEpoch(epochs: readonly { epoch: number; cpuSeconds?: number }[]): number | null {
+  if (epochs.length === 0 || epochs.some((e) => e.cpuSeconds === undefined)) return null;
+  return secondsPerEpoch(epochs.map((e) => ({ epoch: e.epoch, seconds: e.cpuSeconds! })));
+}
+
+/**
+ * The authors' run of a method read at `epoch` (1-based), with the epoch at which it first
+ * reached their KFAC's train loss at that same epoch; null when either run is shorter.
+ * @example `paperAtEpoch(paper.runs.mnist.methods.lanczos, paper.runs.mnist.methods.kfac, 20)?.reachesKfac?.epoch`
+ */
+export function paperAtEpoch(run: PaperRun, kfac: PaperRun, epoch: number): PaperAtEpoch | null {
+  if (epoch < 1 || run.trainLoss.length < epoch || kfac.trainLoss.length < epoch) return null;
+  const target = kfac.trainLoss[epoch - 1];
+  const points = run.trainLoss.slice(0, epoch).map((loss, i) => ({ epoch: i + 1, loss, seconds: run.seconds[i] }));
+  return { epoch, trainLoss: run.trainLoss[epoch - 1], valLoss: run.valLoss[epoch - 1], reachesKfac: firstReach(points, target) };
 }
 
 /**
@@ -158,10 +196,13 @@ export function summarizeProblem(problem: string, runs: readonly TrainRun[], pap
       finalValLoss: last.valLoss === null ? null : last.valLoss / divisor,
       secondsPerEpoch: cost,
       costVsKfac: kfacCost ? cost / kfacCost : null,
+      cpuSecondsPerEpoch: cpuSecondsPerEpoch(run.epochs),
       epochsRun: last.epoch,
       reachesKfac,
       paperFinalTrainLoss: paperProblem ? PAPER_FINAL_TRAIN_LOSS[paperProblem]?.[run.method] ?? null : null,
       paperReachesKfac,
+      paperAtLastEpoch:
+        paperRun && paperKfac && last.epoch < paperKfac.trainLoss.length ? paperAtEpoch(paperRun, paperKfac, last.epoch) : null,
     };
   });
   return { problem, kfacFinalTrainLoss: kfacFinal, kfacFile: kfac?.file ?? null, rows };
