@@ -1,0 +1,100 @@
+import { util, type TensorInfo } from '@tensorflow/tfjs-core';
+
+/** The backends whose `BatchMatMul` kernel {@link installOnnxMatMul} can replace. */
+export type SupportedBackend = 'wasm' | 'cpu';
+
+/** Views of a product's operands and its freshly allocated output, valid until the next backend allocation. */
+export interface Float32Operands {
+  a: Float32Array;
+  b: Float32Array;
+  out: Float32Array;
+  /** The output tensor, to return from the kernel once `out` is written. */
+  result(): TensorInfo;
+  /** Frees the output after a failed product. */
+  discard(): void;
+}
+
+/** How a backend stores float32 tensors, seen from a kernel. */
+export interface Float32Storage {
+  /** Whether both operands hold float32 data this storage can view in place. */
+  readable(backend: unknown, a: TensorInfo, b: TensorInfo): boolean;
+  /** Allocates the output (`outShape`), then returns views of a, b and the output. */
+  operands(backend: unknown, a: TensorInfo, b: TensorInfo, outShape: number[]): Float32Operands;
+}
+
+/** The parts of tfjs-backend-wasm's `BackendWasm` this package uses. */
+interface WasmBackendLike {
+  dataIdMap: { get(dataId: object): { memoryOffset: number | null } | undefined };
+  wasm: { HEAPU8: Uint8Array };
+  makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
+  disposeData(dataId: object): boolean;
+}
+
+/** The parts of tfjs-backend-cpu's `MathBackendCPU` this package uses. */
+interface CpuBackendLike {
+  data: { get(dataId: object): { values?: unknown } | undefined };
+  makeTensorInfo(shape: number[], dtype: 'float32', values: Float32Array): TensorInfo;
+}
+
+/**
+ * Float32 tensors on the wasm backend live in the WebAssembly heap at
+ * `dataIdMap.get(dataId).memoryOffset`; the views alias that memory (zero copy). The heap may
+ * grow (and its ArrayBuffer be replaced) on any allocation, so views are made after the output
+ * is allocated, as tfjs-backend-wasm's own JS kernels do with `typedArrayFromHeap`.
+ *
+ * @example `wasmStorage.operands(backend, a, b, [4, 6]).out.fill(0)`
+ */
+export const wasmStorage: Float32Storage = {
+  readable(backend, a, b) {
+    const map = (backend as WasmBackendLike).dataIdMap;
+    return map.get(a.dataId)?.memoryOffset != null && map.get(b.dataId)?.memoryOffset != null;
+  },
+  operands(backend, a, b, outShape) {
+    const wasm = backend as WasmBackendLike;
+    const result = wasm.makeOutput(outShape, 'float32');
+    const heap = wasm.wasm.HEAPU8.buffer;
+    const view = (t: TensorInfo): Float32Array =>
+      new Float32Array(heap, wasm.dataIdMap.get(t.dataId)!.memoryOffset!, util.sizeFromShape(t.shape));
+    return {
+      a: view(a),
+      b: view(b),
+      out: view(result),
+      result: () => result,
+      discard: () => void wasm.disposeData(result.dataId),
+    };
+  },
+};
+
+/**
+ * Float32 tensors on the cpu backend are plain `Float32Array`s (`data.get(dataId).values`); the
+ * output is a new array handed to `makeTensorInfo` (which keeps it without copying).
+ *
+ * @example `cpuStorage.operands(backend, a, b, [4, 6]).result()`
+ */
+export const cpuStorage: Float32Storage = {
+  readable(backend, a, b) {
+    const data = (backend as CpuBackendLike).data;
+    const ok = (t: TensorInfo) => {
+      const values = data.get(t.dataId)?.values;
+      return values instanceof Float32Array && values.length === util.sizeFromShape(t.shape);
+    };
+    return ok(a) && ok(b);
+  },
+  operands(backend, a, b, outShape) {
+    const cpu = backend as CpuBackendLike;
+    const values = (t: TensorInfo) => cpu.data.get(t.dataId)!.values as Float32Array;
+    const out = new Float32Array(util.sizeFromShape(outShape));
+    return {
+      a: values(a),
+      b: values(b),
+      out,
+      result: () => cpu.makeTensorInfo(outShape, 'float32', out),
+      discard: () => undefined,
+    };
+  },
+};
+
+/** The storage of a supported backend. */
+export function float32Storage(backendName: SupportedBackend): Float32Storage {
+  return backendName === 'wasm' ? wasmStorage : cpuStorage;
+}
