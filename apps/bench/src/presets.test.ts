@@ -41,7 +41,12 @@ describe('presets', () => {
     expect(AUTHORS_BEST.curves.lanczos).toEqual({ lr: 0.001, damping: 1e-3 });
     expect(AUTHORS_BEST.faces['kfac-corrected']).toEqual({ lr: 0.1, damping: 0.03 });
     expect(AUTHORS_BEST.faces.sgd).toEqual({ lr: 0.3, damping: null });
-    expect(methodPreset('curves-synthetic', 'kfac-corrected')).toMatchObject({ lr: 0.1, damping: 0.03 });
+    // rank-2 methods: the authors' per-factor λ becomes the product λ² (0.03 → 9e-4); KFAC's √λ per factor carries over
+    expect(methodPreset('curves-synthetic', 'kfac-corrected').damping).toBe(9e-4);
+    expect(methodPreset('mnist', 'deflation').damping).toBe(1e-6);
+    expect(methodPreset('mnist', 'lanczos').source).toMatch(/added to each factor/);
+    expect(methodPreset('mnist', 'kfac').damping).toBe(1e-4);
+    expect(methodPreset('mnist', 'kpsvd').damping).toBe(1e-4);
     expect(methodPreset('faces', 'my-plugin')).toMatchObject({ lr: 0.1, damping: 1e-3, source: expect.stringMatching(/KFAC's values/) });
   });
 
@@ -64,7 +69,7 @@ describe('presets', () => {
 
     const faces = resolveTrainConfig({ problem: 'faces' }, { method: 'deflation', ...ng });
     expect(Number(faces.learningRate.native)).toBeCloseTo(0.003 * 312.5, 12);
-    expect(Number(faces.damping!.native)).toBeCloseTo(1e-3 * 312.5 ** 2, 8);
+    expect(Number(faces.damping!.native)).toBeCloseTo((1e-3) ** 2 * 312.5 ** 2, 10); // per-factor λ squared
     expect(faces.fisherBatchSize).toBe(256);
 
     const adam = resolveTrainConfig({ problem: 'faces' }, { method: 'adam', kind: 'adam', plugin: null, approx: null });

@@ -43,6 +43,7 @@ export const PRESET_CONVENTION =
   "authors' per-pixel-mean values converted with k = fisherkit loss / authors' loss (bce: d_out; mse: d_out/2 because torch's MSELoss has no ½): " +
   "natural gradient (trace-norm π): λ·k², lr·k, weight decay/k, KL clip κ·lr_native² (authors' clip has no lr²); " +
   'SGD: lr/k, weight decay·k; Adam: lr unchanged, weight decay·k, ε = 1e-8·k. ' +
+  "λ is the product of the two factor dampings: the authors' KFAC/KPSVD λ carries over, their rank-2 methods' per-factor λ is squared. " +
   "The authors' π = 1 has no exact equivalent; λ values are to be re-searched (fisherkit grid).";
 
 /** The problems with presets (the same names as @fisherkit/datasets' PROBLEM_NAMES). */
@@ -245,17 +246,32 @@ export interface MethodPreset extends PaperHyperparameters {
 }
 
 /**
- * The authors' best lr / λ for a method on a problem (paper convention). Third-party plug-ins get
- * KFAC's values, flagged in `source`.
+ * Methods whose authors' λ was added to each factor of the first Kronecker term
+ * (`(A₁ + λI) ⊗ (G₁ + λI)`, their `fractional_power(X, damping)`), where KFAC and KPSVD add √λ.
+ */
+export const PER_FACTOR_DAMPING_METHODS: readonly string[] = ['deflation', 'kfac-corrected', 'lanczos'];
+
+/**
+ * The authors' best lr / λ for a method on a problem, in fisherkit's damping convention (paper
+ * loss units). fisherkit's λ is the product of the two factor dampings (`π√λ · √λ/π`): the
+ * authors' KFAC and KPSVD add √λ to each factor, so their λ carries over; their rank-2 methods add
+ * λ to each factor of the first term, so the equivalent is `λ²` (Deflation on MNIST: 1e-3 → 1e-6).
+ * Third-party plug-ins get KFAC's values, flagged in `source`.
  *
- * @example `methodPreset('curves-synthetic', 'kfac-corrected') // { lr: 0.1, damping: 0.03, source: … }`
+ * @example `methodPreset('curves-synthetic', 'kfac-corrected') // { lr: 0.1, damping: 0.0009, source: … }`
  */
 export function methodPreset(problem: string, method: string): MethodPreset {
   const column = problemPreset(problem).paperColumn;
   const known = (PRESET_METHODS as readonly string[]).includes(method);
   const values = AUTHORS_BEST[column][(known ? method : 'kfac') as PresetMethod];
-  const source = known
-    ? `authors' best for ${column.toUpperCase()} (MATH.md §7)`
-    : `no authors' value for plug-in "${method}": KFAC's values for ${column.toUpperCase()}`;
+  if (!known) return { ...values, source: `no authors' value for plug-in "${method}": KFAC's values for ${column.toUpperCase()}` };
+  const source = `authors' best for ${column.toUpperCase()} (MATH.md §7)`;
+  if (values.damping !== null && PER_FACTOR_DAMPING_METHODS.includes(method)) {
+    return {
+      ...values,
+      damping: Number((values.damping * values.damping).toPrecision(12)),
+      source: `${source}; their λ = ${values.damping} is added to each factor, so fisherkit's product-form λ is its square`,
+    };
+  }
   return { ...values, source };
 }

@@ -10,6 +10,7 @@ import { PRESET_CONVENTION } from './presets.js';
 import { createProgress, formatLoss, formatSeconds } from './progress.js';
 import { writeJsonAtomic } from './results-file.js';
 import { createOptimizer, type TrainConfig } from './train-config.js';
+import type { MatMulInfo } from './matmul-option.js';
 
 /** One epoch in the results file (1-based epoch; losses in fisherkit's convention and the paper's). */
 export interface EpochResult {
@@ -50,7 +51,7 @@ export interface TrainResultFile {
   presetConvention: string;
   hiddenUnits: string;
   data: { title: string; source: string; train: number; validation: number };
-  backend: BackendInfo;
+  backend: BackendInfo & { matMul?: MatMulInfo };
   machine: MachineInfo;
   versions: Record<string, string>;
   seed: number;
@@ -64,7 +65,8 @@ export interface RunTrainingOptions {
   config: TrainConfig;
   plugin: ApproximationPlugin<any> | null;
   data: Dataset;
-  backend: BackendInfo;
+  /** The active backend and, where one was installed, the matMul kernel that replaced its own. */
+  backend: BackendInfo & { matMul?: MatMulInfo };
   /** Results file, rewritten atomically after every epoch. */
   out: string;
   /** Checkpoint every N epochs (beside `out`); signals always checkpoint. */

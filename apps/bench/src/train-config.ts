@@ -40,6 +40,9 @@ export interface TrainCliOptions {
   units?: string;
   seed?: string;
   backend?: string;
+  /** `--matmul`: backend (default) or onnx. */
+  matmul?: string;
+  matmulThreads?: string;
   data?: string;
   hidden?: string;
   /** Comma-separated layer widths replacing the preset's (e.g. `784,64,6,64,784`). */
