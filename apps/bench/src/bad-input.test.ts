@@ -132,6 +132,8 @@ export const COMMAND_CASES: CommandCase[] = [
   { name: 'train: --train-size above the data', run: train({ trainSize: '99999999' }), message: /--train-size 99999999 is above|trainSize = 99999999 exceeds/ },
   { name: 'train: --pi unknown', run: train({ pi: 'half' }), message: /--pi must be one of tracenorm, one, got "half"/ },
   { name: 'train: --backend unknown', run: train({ backend: 'gpu' }), message: /--backend must be one of auto, wasm, cpu, tensorflow, got "gpu"/ },
+  { name: 'train: --matmul unknown', run: train({ matmul: 'blas' }), message: /--matmul must be backend or onnx, got "blas"/ },
+  { name: 'train: --matmul-threads without onnx', run: train({ matmulThreads: '2' }), message: /--matmul-threads applies to --matmul onnx only; add --matmul onnx or drop it/ },
   { name: 'train: truncated MAT-file', run: (o) => trainCommand({ problem: 'curves', method: 'kfac', data: F.truncatedMat, backend: 'cpu', out: o }), message: /truncated\.mat is truncated: matrix 'bdata' \(10×784\) needs \d+ bytes.*pass --data/ },
   { name: 'train: data matrix of the wrong shape', run: (o) => trainCommand({ problem: 'curves', method: 'kfac', data: F.narrowMat, backend: 'cpu', out: o }), message: /no variable is a real numeric 2-D matrix with one dimension 784.*bdata \(double 10×100\)/ },
   { name: 'train: FACES without its data file', run: (o) => trainCommand({ problem: 'faces', method: 'kfac', backend: 'cpu', out: o }), message: /FACES.*pass --data/ },

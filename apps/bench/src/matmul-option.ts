@@ -27,14 +27,20 @@ export function parseMatMul(kernel: string | undefined, threads: string | undefi
   return { kernel: k, threads: parseInteger(threads, '--matmul-threads') };
 }
 
+/** An installed matMul kernel: what to record, and how to put the backend's own kernel back. */
+export interface InstalledMatMul {
+  info: MatMulInfo;
+  uninstall: () => void;
+}
+
 /**
  * Installs the chosen matMul kernel on the active backend and returns what to record. `onnx`
  * loads `@fisherkit/matmul-onnx` on demand, so the default path never touches ONNX Runtime.
  * @throws CliError when onnx is asked for on a backend other than wasm or cpu, or ONNX Runtime cannot load.
- * @example `const matMul = await installMatMul({ kernel: 'onnx', threads: 1 }, backend)`
+ * @example `const { info } = await installMatMul({ kernel: 'onnx', threads: 1 }, backend)`
  */
-export async function installMatMul(choice: { kernel: MatMulKernel; threads?: number }, backend: BackendInfo): Promise<MatMulInfo> {
-  if (choice.kernel === 'backend') return { kernel: 'backend' };
+export async function installMatMul(choice: { kernel: MatMulKernel; threads?: number }, backend: BackendInfo): Promise<InstalledMatMul> {
+  if (choice.kernel === 'backend') return { info: { kernel: 'backend' }, uninstall: () => {} };
   if (backend.name !== 'wasm' && backend.name !== 'cpu') {
     throw new CliError(`--matmul onnx replaces the wasm or cpu backend's kernel, but the backend is ${backend.name}; add --backend wasm`);
   }
@@ -46,7 +52,7 @@ export async function installMatMul(choice: { kernel: MatMulKernel; threads?: nu
   }
   try {
     const handle = onnx.installOnnxMatMul({ backendName: backend.name, ...(choice.threads !== undefined ? { threads: choice.threads } : {}) });
-    return { kernel: 'onnx', threads: handle.threads, ortVersion: handle.ortVersion };
+    return { info: { kernel: 'onnx', threads: handle.threads, ortVersion: handle.ortVersion }, uninstall: () => handle.uninstall() };
   } catch (e) {
     throw new CliError(`--matmul onnx: ${(e as Error).message}`);
   }

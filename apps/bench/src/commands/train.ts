@@ -74,7 +74,7 @@ export async function trainCommand(options: TrainCliOptions): Promise<TrainResul
   if (!out) throw new CliError(`--out <file.json> is required: ${options.resume} is not named <out>.checkpoint.json`);
   assertOutFile(out);
   const selected = await selectBackend({ backend: backendName });
-  const backend = { ...selected, matMul: await installMatMul(matMulChoice, selected) };
+  const backend = { ...selected, matMul: (await installMatMul(matMulChoice, selected)).info };
   const data = await loadProblemData({
     problem: config.problem,
     seed: config.seed,
