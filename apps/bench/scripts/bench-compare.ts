@@ -17,11 +17,13 @@
  *     npm run bench:compare -- --methods sgd,kfac --steps 8  # a quick look
  *     npm run bench:compare -- --problem faces --steps 5 --refresh-every 3 --json faces.json
  *     npm run bench:compare -- --from faces.json             # the tables of an earlier run again
+ *     npm run bench:compare -- --matmul onnx --matmul-threads 1  # matMuls on ONNX Runtime (@fisherkit/matmul-onnx)
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { selectBackend, type BackendInfo } from '@fisherkit/core';
+import { installMatMul, parseMatMul, type MatMulInfo, type MatMulKernel } from '../src/matmul-option.js';
 import { runInChildProcess } from '../src/perf/child-run.js';
 import { machineInfo, type MachineInfo } from '../src/machine.js';
 import { problemPreset } from '../src/presets.js';
@@ -67,7 +69,8 @@ interface StepJob {
   kind: 'step';
   spec: StepTimingSpec;
 }
-type Job = MatMulJob | StepJob;
+/** Every job carries the matMul kernel its child installs (`--matmul`, `--matmul-threads`). */
+type Job = (MatMulJob | StepJob) & { matMul: { kernel: MatMulKernel; threads?: number } };
 
 interface Load {
   start: number[];
@@ -101,7 +104,7 @@ function intOption(name: string, fallback: number): number {
 }
 
 async function runChild(job: Job): Promise<unknown> {
-  await selectBackend();
+  await installMatMul(job.matMul, await selectBackend());
   if (job.kind === 'matmul') {
     const start = os.loadavg();
     const square = [512, 1024, 2048].map((n) => timeMatMul({ m: n, k: n, n }, job.reps));
@@ -119,7 +122,10 @@ async function runChild(job: Job): Promise<unknown> {
   return { ...r, load: { start, end: os.loadavg() } };
 }
 
-function spawnChild<T>(job: Job): Promise<T> {
+let matMulChoice: Job['matMul'] = { kernel: 'backend' };
+
+function spawnChild<T>(job: Omit<MatMulJob, 'matMul'> | Omit<StepJob, 'matMul'>): Promise<T> {
+  job = { ...job, matMul: matMulChoice } as Job;
   return runInChildProcess<T>(fileURLToPath(import.meta.url), job, JSON.stringify(job).slice(0, 120));
 }
 
@@ -156,14 +162,15 @@ function tables(r: ProblemReport, every: number): string {
   lines.push('');
   lines.push('CPU ms = process CPU time (user + system) of the single-threaded step ≈ its wall time on an idle core; wall ms as measured under the load shown.');
   lines.push('');
-  lines.push('| method | plain step CPU ms (wall) | refresh CPU ms, cold / warm | amortised CPU ms/step, T = 100 (wall) | PyTorch 2 threads ms | ratio (target ≤ 1.5×) | peak RSS MB | load (1 min) |');
-  lines.push('|---|---|---|---|---|---|---|---|');
+  lines.push('| method | plain step CPU ms (wall) | refresh CPU ms, cold / warm | amortised CPU ms/step, T = 100 (wall) | PyTorch 2 threads ms | ratio (target ≤ 1.5×) | PyTorch 1 thread ms | CPU ms ÷ 1 thread | peak RSS MB | load (1 min) |');
+  lines.push('|---|---|---|---|---|---|---|---|---|---|');
   for (const m of r.methods) {
     const am = amortisedMs(m, every, 'cpu');
     const pt = r.problem === 'mnist' ? PYTORCH_2_THREADS[m.method] : undefined;
+    const pt1 = r.problem === 'mnist' ? PYTORCH_1_THREAD[m.method] : undefined;
     lines.push(
       `| ${m.method}${m.inverseWorker ? ' (inverse worker)' : ''} | ${fmt(m.plainCpuMs)} (${fmt(m.plainMs)}) | ${m.coldRefreshCpuMs === null ? '—' : `${fmt(m.coldRefreshCpuMs)} / ${fmt(m.warmRefreshCpuMs)}`} | ` +
-        `${fmt(am)} (${fmt(amortisedMs(m, every, 'wall'))}) | ${pt ?? '—'} | ${pt ? `${fmt(am / pt, 1)}×` : '—'} | ${fmt(m.peakRssBytes / 2 ** 20)} | ${m.load.start[0].toFixed(2)}–${m.load.end[0].toFixed(2)} |`,
+        `${fmt(am)} (${fmt(amortisedMs(m, every, 'wall'))}) | ${pt ?? '—'} | ${pt ? `${fmt(am / pt, 1)}×` : '—'} | ${pt1 ?? '—'} | ${pt1 ? `${fmt(am / pt1, 1)}×` : '—'} | ${fmt(m.peakRssBytes / 2 ** 20)} | ${m.load.start[0].toFixed(2)}–${m.load.end[0].toFixed(2)} |`,
     );
   }
   lines.push('');
@@ -198,9 +205,14 @@ function tables(r: ProblemReport, every: number): string {
   return lines.join('\n');
 }
 
-function report(machine: MachineInfo, backend: BackendInfo, steps: number, refreshEvery: number, every: number, reports: ProblemReport[]): string {
+function matMulText(backend: BackendInfo & { matMul?: MatMulInfo }): string {
+  const m = backend.matMul;
+  return !m || m.kernel === 'backend' ? "the backend's own" : `ONNX Runtime, ${m.threads ?? 'all'} thread${m.threads === 1 ? '' : 's'} per product`;
+}
+
+function report(machine: MachineInfo, backend: BackendInfo & { matMul?: MatMulInfo }, steps: number, refreshEvery: number, every: number, reports: ProblemReport[]): string {
   return [
-    `Machine: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, ${machine.platform} ${machine.arch}; backend ${backend.name} (${backend.package}); ` +
+    `Machine: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, ${machine.platform} ${machine.arch}; backend ${backend.name} (${backend.package}), matMul kernel: ${matMulText(backend)}; ` +
       `${steps} steps per method, T_cov = T_inv = ${refreshEvery} while timing, amortised at ${every}.`,
     '',
     ...reports.map((r) => tables(r, every)),
@@ -235,10 +247,12 @@ async function main(): Promise<void> {
   const warmupSteps = intOption('warmup', 1);
   const every = intOption('amortise', 100);
   const reps = intOption('reps', 7);
-  const backend = await selectBackend();
+  matMulChoice = parseMatMul(option('matmul'), option('matmul-threads'));
+  const selected = await selectBackend();
+  const backend: BackendInfo & { matMul: MatMulInfo } = { ...selected, matMul: { kernel: matMulChoice.kernel, ...(matMulChoice.threads ? { threads: matMulChoice.threads } : {}) } };
   const machine: MachineInfo = machineInfo();
   const reports: ProblemReport[] = [];
-  process.stderr.write(`bench:compare on ${backend.name}, ${machine.cpu} × ${machine.cores}, Node ${machine.node}; load ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}\n`);
+  process.stderr.write(`bench:compare on ${backend.name} (matMul: ${matMulText(backend)}), ${machine.cpu} × ${machine.cores}, Node ${machine.node}; load ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}\n`);
   for (const problem of problems) {
     const preset = problemPreset(problem);
     const batchSize = intOption('batch-size', preset.batchSize);
