@@ -96,18 +96,19 @@ export function backwardPass(
   const gradients: tf.Tensor2D[] = new Array(layers);
   const fisherG: tf.Tensor2D[] = [];
   let delta = deltaOut;
-  // A row of ones under x_lᵀ makes one product give [dK; db] in the weight layout: no separate
-  // column sum (tf.sum over rows is ≈ 10× slower than this extra row on wasm) and no concat.
-  const onesRow = tf.ones([1, batchSize]) as tf.Tensor2D;
+  // A column of ones beside x_l makes one product [x_l, 1]ᵀ δ give [dK; db] in the weight layout:
+  // no separate column sum (tf.sum over rows is ≈ 10× slower on wasm than the extra column).
+  const onesColumn = tf.ones([batchSize, 1]) as tf.Tensor2D;
   for (let l = layers - 1; l >= 0; l--) {
     const batchDelta = m > 0 ? tf.slice(delta, [0, 0], [batchSize, -1]) : delta;
-    // explicit transposes: the wasm backend's transposed matMul is much slower than a plain one
-    gradients[l] = tf.matMul(tf.concat([tf.transpose(trace.inputs[l]), onesRow], 0), batchDelta);
+    // Transposed products: a kernel that reads operands transposed (ONNX Runtime's Gemm) does
+    // no copy, and on wasm core's installTransposedMatMulFix transposes explicitly, as fast.
+    gradients[l] = tf.matMul(tf.concat([trace.inputs[l], onesColumn], 1), batchDelta, true, false);
     if (m > 0) fisherG[l] = tf.slice(delta, [batchSize, 0], [m, -1]);
     if (l > 0) {
       let derivative = activationDerivative(params[l - 1].activation, trace.pre[l - 1], trace.inputs[l]);
       if (m > 0 && fisherRows) derivative = tf.concat([derivative, tf.gather(derivative, fisherRows)], 0);
-      delta = tf.mul(tf.matMul(delta, tf.transpose(params[l].kernel)), derivative) as tf.Tensor2D;
+      delta = tf.mul(tf.matMul(delta, params[l].kernel, false, true), derivative) as tf.Tensor2D;
     }
   }
   return { gradients, fisherG };
