@@ -2,7 +2,7 @@ import { relative } from 'node:path';
 import { NonFiniteError, type BackendInfo } from '@fisherkit/core';
 import type { Dataset } from '@fisherkit/datasets';
 import { createDenseNetwork } from '@fisherkit/fisher';
-import { train, type ApproximationPlugin, type NumericalWarning, type EpochRecord, type TrainingState } from '@fisherkit/preconditioner';
+import { train, type ApproximationPlugin, type CheckpointPosition, type NumericalWarning, type EpochRecord, type TrainingState } from '@fisherkit/preconditioner';
 import { checkpointPath, writeCheckpoint } from './checkpoint-file.js';
 import { CliError } from './cli-error.js';
 import { machineInfo, packageVersions, type MachineInfo } from './machine.js';
@@ -83,9 +83,9 @@ export interface RunTrainingOptions {
  * training state goes to `<out>.checkpoint.json` every that many epochs; on SIGINT / SIGTERM the
  * current step finishes, the checkpoint is written, and the process exits with 130 / 143.
  *
- * Signals are seen between steps through `train()`'s step checkpoints (`checkpoint.everySteps`):
- * a snapshot costs a download of the weights and curvature, so the polling interval adapts to
- * keep that under ~2% of the step time, and to at most ~5 s of delay.
+ * Signals are seen after every step through `train()`'s `checkpoint.wanted` poll, which costs a
+ * function call; the snapshot itself (a download of the weights and curvature) is taken only when
+ * a signal is pending or an epoch checkpoint is due.
  *
  * @example
  * ```ts
@@ -161,15 +161,19 @@ export async function runTraining(options: RunTrainingOptions): Promise<TrainRes
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
-  let lastStepEnd = performance.now();
-  let stepSeconds = 0;
   let lastSavedEpoch = options.resumeFrom?.epoch ?? -1;
+  const epochCheckpointDue = (epoch: number, stepInEpoch: number): boolean =>
+    stepInEpoch === 0 && !!options.checkpointEvery && epoch % options.checkpointEvery === 0 && epoch !== lastSavedEpoch;
   const checkpoint = {
     every: 1,
     everySteps: 1,
-    save: async (state: TrainingState): Promise<void> => {
-      const snapshotSeconds = (performance.now() - lastStepEnd) / 1000;
+    // Polled after every step: a snapshot (weights and every curvature factor) is taken only when
+    // a signal is pending or an epoch checkpoint is due, never just to look for a signal.
+    wanted: async ({ epoch, stepInEpoch }: CheckpointPosition): Promise<boolean> => {
       await new Promise((r) => setImmediate(r)); // let a pending signal handler run
+      return pending !== null || epochCheckpointDue(epoch, stepInEpoch);
+    },
+    save: (state: TrainingState): void => {
       if (pending) {
         const signal: NodeJS.Signals = pending;
         writeCheckpoint(ckPath, state, config, signal);
@@ -180,16 +184,9 @@ export async function runTraining(options: RunTrainingOptions): Promise<TrainRes
         process.stderr.write(`fisherkit: ${signal}: stopped after step ${state.step}; resume with --resume ${ckPath}\n`);
         process.exit(signal === 'SIGINT' ? 130 : 143);
       }
-      const atEpochEnd = state.stepInEpoch === 0;
-      if (atEpochEnd && options.checkpointEvery && state.epoch % options.checkpointEvery === 0 && state.epoch !== lastSavedEpoch) {
+      if (epochCheckpointDue(state.epoch, state.stepInEpoch)) {
         writeCheckpoint(ckPath, state, config, 'epoch');
         lastSavedEpoch = state.epoch;
-      }
-      if (!atEpochEnd && stepSeconds > 0) {
-        // Poll often enough to stop within ~5 s, rarely enough that snapshots cost ≲ 2% of the time.
-        const cheap = Math.ceil(snapshotSeconds / (0.02 * stepSeconds));
-        const prompt = Math.max(1, Math.floor(5 / stepSeconds));
-        checkpoint.everySteps = Math.max(1, Math.min(cheap, prompt));
       }
     },
   };
@@ -210,10 +207,6 @@ export async function runTraining(options: RunTrainingOptions): Promise<TrainRes
         checkpoint,
         ...(options.resumeFrom ? { resumeFrom: options.resumeFrom } : {}),
         onStep: (s) => {
-          const now = performance.now();
-          const took = (now - lastStepEnd) / 1000;
-          stepSeconds = stepSeconds === 0 ? took : 0.9 * stepSeconds + 0.1 * took;
-          lastStepEnd = now;
           flushWarnings();
           progress.update(s.step + 1, s.loss);
         },
@@ -225,7 +218,6 @@ export async function runTraining(options: RunTrainingOptions): Promise<TrainRes
             `epoch ${e.epoch + 1}/${config.epochs}: train ${formatLoss(e.trainLoss)} (paper ${formatLoss(e.trainLoss / k)})` +
               `${e.valLoss === null ? '' : `, val ${formatLoss(e.valLoss)} (paper ${formatLoss(e.valLoss / k)})`}, ${formatSeconds(e.seconds)}`,
           );
-          lastStepEnd = performance.now();
         },
       },
     );

@@ -97,6 +97,31 @@ describe('train', () => {
     [full, model].forEach((m) => m.dispose());
   });
 
+  it('asks checkpoint.wanted before every snapshot and takes only the ones it wants', async () => {
+    const model = net();
+    const opt = optimizer();
+    const asked: string[] = [];
+    const saved: number[] = [];
+    let getStates = 0;
+    const spied = { ...opt, getState: () => (getStates++, opt.getState()) };
+    await train(model, spied, data, {
+      epochs: 2,
+      batchSize: 16,
+      seed: 2,
+      checkpoint: {
+        everySteps: 1,
+        wanted: ({ step, epoch, stepInEpoch }) => (asked.push(`${step}:${epoch}:${stepInEpoch}`), step === 5),
+        save: (s) => void saved.push(s.step),
+      },
+    });
+    // 4 steps per epoch: polled after each mid-epoch step and at each epoch end (stepInEpoch 0)
+    expect(asked).toEqual(['1:0:1', '2:0:2', '3:0:3', '4:1:0', '5:1:1', '6:1:2', '7:1:3', '8:2:0']);
+    expect(saved).toEqual([5]);
+    expect(getStates).toBe(2); // the wanted snapshot and the final state train() returns
+    opt.dispose();
+    model.dispose();
+  });
+
   it('explains bad input', async () => {
     const model = net();
     const opt = optimizer();
@@ -109,6 +134,9 @@ describe('train', () => {
     await expect(
       train(model, opt, data, { epochs: 1, batchSize: 4, seed: 1, checkpoint: {} as never }),
     ).rejects.toThrow(/checkpoint.save must be a function/);
+    await expect(
+      train(model, opt, data, { epochs: 1, batchSize: 4, seed: 1, checkpoint: { save: () => {}, wanted: true } as never }),
+    ).rejects.toThrow(/checkpoint.wanted must be a function/);
     opt.dispose();
     model.dispose();
   });

@@ -86,7 +86,7 @@ export interface TrainOptions {
   onStep?: (record: StepRecord) => void;
   onEpoch?: (record: EpochRecord) => void | Promise<void>;
   /** Checkpoint every `every` epochs (default 1) and/or every `everySteps` global steps. */
-  checkpoint?: { every?: number; everySteps?: number; save(state: TrainingState): void | Promise<void> };
+  checkpoint?: TrainCheckpointOptions;
   resumeFrom?: TrainingState;
 }
 
@@ -94,6 +94,26 @@ export interface TrainOptions {
 export interface TrainResult {
   epochs: EpochRecord[];
   state: TrainingState;
+}
+
+/** Where a run stands when a checkpoint falls due (`stepInEpoch` 0: the end of an epoch). */
+export interface CheckpointPosition {
+  step: number;
+  epoch: number;
+  stepInEpoch: number;
+}
+
+/** The `checkpoint` option of {@link train}. */
+export interface TrainCheckpointOptions {
+  every?: number;
+  everySteps?: number;
+  /**
+   * Asked when a checkpoint falls due, before the state is gathered: return false to skip it.
+   * A snapshot downloads the weights and every curvature factor, so a caller that only needs one
+   * on demand (e.g. when a signal arrives) polls here for the price of a function call.
+   */
+  wanted?(position: CheckpointPosition): boolean | Promise<boolean>;
+  save(state: TrainingState): void | Promise<void>;
 }
 
 const VALID = ['epochs', 'batchSize', 'seed', 'shuffle', 'evaluationBatchSize', 'onStep', 'onEpoch', 'checkpoint', 'resumeFrom'];
@@ -138,6 +158,7 @@ export async function train(
     if (typeof ck?.save !== 'function') throw new OptionError('train: checkpoint.save must be a function (state) => void');
     if (ck.every !== undefined) checkNumber(ck.every, 'checkpoint.every', 'train', { min: 1, integer: true });
     if (ck.everySteps !== undefined) checkNumber(ck.everySteps, 'checkpoint.everySteps', 'train', { min: 1, integer: true });
+    if (ck.wanted !== undefined && typeof ck.wanted !== 'function') throw new OptionError('train: checkpoint.wanted must be a function (position) => boolean');
   }
   const shuffle = options.shuffle ?? true;
   const inSize = model.layers[0].inputSize;
@@ -245,6 +266,8 @@ export async function train(
       }
     };
 
+    const wanted = async (): Promise<boolean> => (ck?.wanted ? (await ck.wanted({ step, epoch, stepInEpoch })) !== false : true);
+
     const batches = Math.ceil(n / options.batchSize);
     while (epoch < options.epochs) {
       epochRng = rng.getState();
@@ -269,7 +292,7 @@ export async function train(
         options.onStep?.({ step, epoch, stepInEpoch, loss, batchSize: idx.length });
         step += 1;
         stepInEpoch += 1;
-        if (ck?.everySteps && step % ck.everySteps === 0 && stepInEpoch < batches) {
+        if (ck?.everySteps && step % ck.everySteps === 0 && stepInEpoch < batches && (await wanted())) {
           // Mid-epoch checkpoint: the permutation is redrawn from the epoch's starting stream on resume.
           await ck.save(snapshot());
         }
@@ -285,7 +308,7 @@ export async function train(
       await options.onEpoch?.({ ...record });
       const dueEpoch = ck && (ck.every !== undefined || ck.everySteps === undefined) && epoch % (ck.every ?? 1) === 0;
       const dueStep = ck?.everySteps !== undefined && step % ck.everySteps === 0;
-      if (ck && (dueEpoch || dueStep)) await ck.save(snapshot());
+      if (ck && (dueEpoch || dueStep) && (await wanted())) await ck.save(snapshot());
     }
     return { epochs: history.map((h) => ({ ...h })), state: snapshot() };
   } finally {
