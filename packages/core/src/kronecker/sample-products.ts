@@ -4,6 +4,7 @@
  * transposed samples (sample index contiguous), plus the m × m Gram matrix `z zᵀ`.
  */
 import { NonFiniteError, ShapeError } from '../errors.js';
+import { gemmNT, gemmNTLower } from '../linalg/gemm-kernel.js';
 import { fromData, type Matrix } from '../matrix/matrix.js';
 
 /** Throws unless `v` is a finite d × d matrix. */
@@ -25,65 +26,36 @@ export function transposeData(z: Float64Array, m: number, d: number): Float64Arr
 }
 
 /**
- * `c_i = z_iᵀ W z_i = z_iᵀ sym(W) z_i` for every sample, from the d × m transposed samples `zT`.
- * Uses the upper triangle of `W + Wᵀ` (half the work): for each p,
- * `t = Σ_{q ≥ p} w'_pq zT_q` (contiguous over samples), then `c += zT_p ∘ t`.
+ * `c_i = z_iᵀ W z_i` for every sample, from the d × m transposed samples `zT`:
+ * `T = W Z` (d × m, one matrix product on the shared GEMM kernel), then `c_i = Σ_p Z_pi T_pi`.
+ * Cost `d² m` multiply-adds.
  */
 export function quadraticForms(zT: Float64Array, m: number, d: number, w: Float64Array): Float64Array {
+  const rows = transposeData(zT, d, m); // the m × d rows z_i: B[i][q] = z_iq for C −= A Bᵀ
+  const t = new Float64Array(d * m);
+  gemmNT(d, m, d, w, 0, d, rows, 0, d, t, 0, m); // t = −W Z
   const c = new Float64Array(m);
-  const t = new Float64Array(m);
-  const coefficient = (p: number, q: number): number => (q === p ? w[p * d + p] : w[p * d + q] + w[q * d + p]);
   for (let p = 0; p < d; p++) {
-    t.fill(0);
-    let q = p;
-    for (; q + 1 < d; q += 2) {
-      const c0 = coefficient(p, q);
-      const c1 = coefficient(p, q + 1);
-      const z0 = q * m;
-      const z1 = z0 + m;
-      for (let i = 0; i < m; i++) t[i] += c0 * zT[z0 + i] + c1 * zT[z1 + i];
-    }
-    if (q < d) {
-      const c0 = coefficient(p, q);
-      const z0 = q * m;
-      for (let i = 0; i < m; i++) t[i] += c0 * zT[z0 + i];
-    }
     const zp = p * m;
-    for (let i = 0; i < m; i++) c[i] += zT[zp + i] * t[i];
+    for (let i = 0; i < m; i++) c[i] -= zT[zp + i] * t[zp + i];
   }
   return c;
 }
 
 /**
- * `scale · Σ_i c_i z_i z_iᵀ` (d × d) from the transposed samples: entry (p, q) is the contiguous
- * dot product `scale · Σ_i (c_i zT_p,i) zT_q,i`, computed for q ≥ p (four partial sums) and mirrored.
+ * `scale · Σ_i c_i z_i z_iᵀ` (d × d) from the transposed samples: the symmetric rank-m update
+ * `(−scale · Z diag(c)) Zᵀ` subtracted from zero on the shared GEMM kernel, lower triangle only,
+ * then mirrored. Cost `d² m / 2` multiply-adds.
  */
 export function weightedGram(zT: Float64Array, m: number, d: number, c: Float64Array, scale: number): Matrix {
-  const out = new Float64Array(d * d);
-  const wp = new Float64Array(m);
-  const m4 = m - (m % 4);
+  const weighted = new Float64Array(d * m);
   for (let p = 0; p < d; p++) {
     const zp = p * m;
-    for (let i = 0; i < m; i++) wp[i] = c[i] * zT[zp + i];
-    const row = p * d;
-    for (let q = p; q < d; q++) {
-      const zq = q * m;
-      let s0 = 0;
-      let s1 = 0;
-      let s2 = 0;
-      let s3 = 0;
-      let i = 0;
-      for (; i < m4; i += 4) {
-        s0 += wp[i] * zT[zq + i];
-        s1 += wp[i + 1] * zT[zq + i + 1];
-        s2 += wp[i + 2] * zT[zq + i + 2];
-        s3 += wp[i + 3] * zT[zq + i + 3];
-      }
-      for (; i < m; i++) s0 += wp[i] * zT[zq + i];
-      out[row + q] = (s0 + s1 + (s2 + s3)) * scale;
-    }
+    for (let i = 0; i < m; i++) weighted[zp + i] = -scale * c[i] * zT[zp + i];
   }
-  for (let p = 0; p < d; p++) for (let q = p + 1; q < d; q++) out[q * d + p] = out[p * d + q];
+  const out = new Float64Array(d * d);
+  gemmNTLower(d, d, m, weighted, 0, m, zT, 0, m, out, 0, d, 0);
+  for (let p = 0; p < d; p++) for (let q = p + 1; q < d; q++) out[p * d + q] = out[q * d + p];
   return fromData(d, d, out);
 }
 
