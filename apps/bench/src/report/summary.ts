@@ -87,14 +87,16 @@ export function cpuSecondsPerEpoch(epochs: readonly { epoch: number; cpuSeconds?
 
 /**
  * The authors' run of a method read at `epoch` (1-based), with the epoch at which it first
- * reached their KFAC's train loss at that same epoch; null when either run is shorter.
+ * reached their KFAC's train loss at that same epoch (KFAC itself: `epoch`, the same rule as for
+ * our runs); null when either run is shorter.
  * @example `paperAtEpoch(paper.runs.mnist.methods.lanczos, paper.runs.mnist.methods.kfac, 20)?.reachesKfac?.epoch`
  */
 export function paperAtEpoch(run: PaperRun, kfac: PaperRun, epoch: number): PaperAtEpoch | null {
   if (epoch < 1 || run.trainLoss.length < epoch || kfac.trainLoss.length < epoch) return null;
   const target = kfac.trainLoss[epoch - 1];
   const points = run.trainLoss.slice(0, epoch).map((loss, i) => ({ epoch: i + 1, loss, seconds: run.seconds[i] }));
-  return { epoch, trainLoss: run.trainLoss[epoch - 1], valLoss: run.valLoss[epoch - 1], reachesKfac: firstReach(points, target) };
+  const reachesKfac = run === kfac ? { epoch, seconds: run.seconds[epoch - 1] } : firstReach(points, target);
+  return { epoch, trainLoss: run.trainLoss[epoch - 1], valLoss: run.valLoss[epoch - 1], reachesKfac };
 }
 
 /**
@@ -159,7 +161,6 @@ export function summarizeProblem(problem: string, runs: readonly TrainRun[], pap
   const paperProblem = paperProblemFor(problem);
   const paperMethods = paperProblem && paper ? paper.runs[paperProblem]?.methods : undefined;
   const paperKfac = paperMethods?.kfac;
-  const paperTarget = paperKfac ? paperKfac.trainLoss[paperKfac.trainLoss.length - 1] : null;
 
   const rows = ordered.map((run): MethodSummary => {
     const divisor = divisorOf(run);
@@ -173,18 +174,9 @@ export function summarizeProblem(problem: string, runs: readonly TrainRun[], pap
         kfacFinal,
       );
     }
-    let paperReachesKfac: Reach | null = null;
     const paperRun = paperMethods?.[run.method];
-    if (paperRun && paperTarget !== null) {
-      const n = paperRun.trainLoss.length;
-      paperReachesKfac =
-        run.method === 'kfac'
-          ? { epoch: n, seconds: paperRun.seconds[n - 1] }
-          : firstReach(
-              paperRun.trainLoss.map((loss, i) => ({ epoch: i + 1, loss, seconds: paperRun.seconds[i] })),
-              paperTarget,
-            );
-    }
+    // "Reaches KFAC's final loss" on the authors' runs: the same rule read at their last epoch.
+    const paperReachesKfac = paperRun && paperKfac ? paperAtEpoch(paperRun, paperKfac, paperKfac.trainLoss.length)?.reachesKfac ?? null : null;
     return {
       label: labels.get(run)!,
       method: run.method,
