@@ -5,3 +5,4 @@ export { gemmModel, type GemmTransposes } from './onnx-model.js';
 export { matMulGeometry, type MatMulGeometry } from './matmul-geometry.js';
 export { ORT_VERSION } from './ort-binding.js';
 export type { SupportedBackend } from './float32-storage.js';
+export * from './float64-products.js';

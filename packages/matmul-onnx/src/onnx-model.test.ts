@@ -31,4 +31,14 @@ describe('gemmModel', () => {
     expect(text(both)).toContain('transA\x18\x01');
     expect(text(both)).toContain('transB\x18\x01');
   });
+
+  it('builds C − A·Bᵀ in float64 with a third input, alpha = −1 and beta = 1', () => {
+    const text = Buffer.from(gemmModel({ transA: false, transB: true, dtype: 'float64', subtractFromC: true })).toString('latin1');
+    // alpha: name, then field 2 as fixed32 (key 0x15) holding −1.0f = 0xbf800000 little-endian, then type FLOAT (20 → 1).
+    expect(text).toContain('alpha\x15\x00\x00\x80\xbf\xa0\x01\x01');
+    expect(text).toContain('beta\x15\x00\x00\x80\x3f');
+    expect(text).toContain('\x0a\x01A\x0a\x01B\x0a\x01C\x12\x01Y'); // inputs A, B, C; output Y
+    expect(text).toContain('\x08\x0b'); // elem_type 11 (DOUBLE)
+    expect(text).not.toContain('\x08\x01\x12'); // no float32 value info
+  });
 });

@@ -11,8 +11,11 @@ export interface OrtTensor {
   readonly data: unknown;
 }
 
-/** The onnxruntime-common `Tensor` constructor, float32 overload only. */
-export type OrtTensorConstructor = new (type: 'float32', data: Float32Array, dims: readonly number[]) => OrtTensor;
+/** The onnxruntime-common `Tensor` constructor, float32 and float64 overloads only. */
+export interface OrtTensorConstructor {
+  new (type: 'float32', data: Float32Array, dims: readonly number[]): OrtTensor;
+  new (type: 'float64', data: Float64Array, dims: readonly number[]): OrtTensor;
+}
 
 /** Session options as the native `loadModel` parses them (see onnxruntime-common `InferenceSession.SessionOptions`). */
 export interface OrtSessionOptions {

@@ -3,7 +3,8 @@
  * one-node graph needs no protobuf library. Every helper returns the bytes of one field
  * (`key = field number << 3 | wire type`, then the payload).
  *
- * Wire types used: 0 (varint) for integers, 2 (length-delimited) for strings and sub-messages.
+ * Wire types used: 0 (varint) for integers, 2 (length-delimited) for strings and sub-messages,
+ * 5 (fixed 32-bit) for floats.
  *
  * @example
  * ```ts
@@ -38,4 +39,11 @@ export function messageField(field: number, body: readonly number[]): number[] {
 /** A length-delimited field holding a UTF-8 string. */
 export function stringField(field: number, text: string): number[] {
   return messageField(field, [...new TextEncoder().encode(text)]);
+}
+
+/** A float field: `key(field, 5) · value` as a little-endian IEEE-754 float32. */
+export function float32Field(field: number, value: number): number[] {
+  const bytes = new Uint8Array(4);
+  new DataView(bytes.buffer).setFloat32(0, value, true);
+  return [...varint(field * 8 + 5), ...bytes];
 }

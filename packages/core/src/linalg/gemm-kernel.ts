@@ -9,6 +9,7 @@
  * Edge tiles (m or n not a multiple of 4) fall back to 1 × 4, 4 × 1 and 1 × 1 dot products.
  */
 
+import { float64ProductProvider, gemmNTOnProvider, packedRows } from './float64-products.js';
 import { gemmNTWasm } from './gemm-wasm.js';
 
 /** Length of the k chunks (doubles): 8 row segments of 256 doubles fit a 32 KiB L1 cache. */
@@ -43,6 +44,11 @@ export function gemmNT(
   co: number,
   ldc: number,
 ): void {
+  const provider = float64ProductProvider();
+  if (provider !== undefined && m * n * k >= provider.minWork && m > 0 && n > 0 && k > 0) {
+    gemmNTOnProvider(provider, m, n, k, a, ao, lda, b, bo, ldb, c, co, ldc);
+    return;
+  }
   if (m >= 4 && n >= 4 && k >= 4 && m * n * k >= WASM_MIN_WORK && gemmNTWasm(m, n, k, a, ao, lda, b, bo, ldb, c, co, ldc)) {
     return;
   }
@@ -190,6 +196,51 @@ function gemmChunk(
  * @example `gemmNTLower(n, n, k, l, 0, n, l, 0, n, c, 0, n, 0)` // lower triangle of C −= L Lᵀ
  */
 export function gemmNTLower(
+  m: number,
+  n: number,
+  k: number,
+  a: Float64Array,
+  ao: number,
+  lda: number,
+  b: Float64Array,
+  bo: number,
+  ldb: number,
+  c: Float64Array,
+  co: number,
+  ldc: number,
+  off: number,
+): void {
+  const provider = float64ProductProvider();
+  if (provider !== undefined && m * n * k >= 2 * provider.minWork) {
+    // Block columns of C, each from the first row that meets the triangle down: the provider
+    // computes little above the diagonal (half a block per block column) instead of all of it.
+    if (a === b && ao === bo && lda === ldb && lda !== k) {
+      // A symmetric rank-k update (B = A, as in Cholesky): pack the rows once for every block.
+      a = packedRows(a, ao, lda, m, k);
+      b = a;
+      ao = bo = 0;
+      lda = ldb = k;
+    }
+    for (let j0 = 0; j0 < n; j0 += LOWER_BLOCK) {
+      const nb = Math.min(LOWER_BLOCK, n - j0);
+      const i0 = Math.max(0, j0 - off);
+      if (i0 >= m) break;
+      const rows = m - i0;
+      const at = ao + i0 * lda;
+      const bt = bo + j0 * ldb;
+      const ct = co + i0 * ldc + j0;
+      if (rows * nb * k >= provider.minWork) gemmNTOnProvider(provider, rows, nb, k, a, at, lda, b, bt, ldb, c, ct, ldc, i0 + off - j0);
+      else gemmNTLowerBuiltIn(rows, nb, k, a, at, lda, b, bt, ldb, c, ct, ldc, i0 + off - j0);
+    }
+    return;
+  }
+  gemmNTLowerBuiltIn(m, n, k, a, ao, lda, b, bo, ldb, c, co, ldc, off);
+}
+
+/** Width of the block columns in which {@link gemmNTLower} hands a triangle to a Float64 product provider. */
+const LOWER_BLOCK = 128;
+
+function gemmNTLowerBuiltIn(
   m: number,
   n: number,
   k: number,

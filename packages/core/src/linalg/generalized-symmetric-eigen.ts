@@ -1,5 +1,5 @@
 import { transpose } from '../matrix/multiply.js';
-import { assertFinite, assertSymmetric } from '../matrix/validate.js';
+import { assertSymmetric } from '../matrix/validate.js';
 import { ShapeError } from '../errors.js';
 import type { Matrix } from '../matrix/matrix.js';
 import { cholesky } from './cholesky.js';
@@ -25,7 +25,6 @@ import { solveLower, solveLowerTransposed } from './triangular-solve.js';
  */
 export function generalizedSymmetricEigen(b: Matrix, a: Matrix): SymmetricEigen {
   assertSymmetric(b, 'generalizedSymmetricEigen: B');
-  assertFinite(b, 'generalizedSymmetricEigen: B');
   if (a.rows !== b.rows || a.cols !== b.cols) {
     throw new ShapeError(
       `generalizedSymmetricEigen: B is ${b.rows} × ${b.cols} but A is ${a.rows} × ${a.cols}; both must be the same square size`,

@@ -1,5 +1,5 @@
 import { zeros, type Matrix } from '../matrix/matrix.js';
-import { assertFinite, assertSymmetric } from '../matrix/validate.js';
+import { assertSymmetric } from '../matrix/validate.js';
 import { applyTransposedQ } from './householder-back-transform.js';
 import { accumulateQ, householderTridiagonal } from './householder-tridiagonal.js';
 import { DIVIDE_CONQUER_MIN_ORDER, tridiagonalDivideConquer } from './tridiagonal-divide-conquer.js';
@@ -39,7 +39,6 @@ export interface SymmetricEigen {
  */
 export function symmetricEigen(a: Matrix): SymmetricEigen {
   assertSymmetric(a, 'symmetricEigen input');
-  assertFinite(a, 'symmetricEigen input');
   const n = a.rows;
   const work = new Float64Array(n * n);
   const ad = a.data;
