@@ -1,4 +1,5 @@
 import type { BackendInfo } from '@fisherkit/core';
+import { setInverseWorkerPreload } from '@fisherkit/preconditioner';
 import { CliError } from './cli-error.js';
 import { parseInteger } from './cli-numbers.js';
 
@@ -12,11 +13,17 @@ export interface MatMulInfo {
   threads?: number;
   /** onnxruntime-node version (onnx only). */
   ortVersion?: string;
+  /**
+   * Where the large Float64 products of the curvature linear algebra run (onnx only): ONNX
+   * Runtime's DGEMM on the main thread with `threads` threads and in the inverse worker with 1.
+   */
+  float64Products?: string;
 }
 
 /**
- * Parses `--matmul` and `--matmul-threads`: `backend` (default: the tfjs backend's own kernel) or
- * `onnx` (ONNX Runtime's CPU Gemm, ≈ 3× the wasm kernel's GFLOP per CPU second).
+ * Parses `--matmul` and `--matmul-threads`: `backend` (default: the tfjs backend's own kernel and
+ * core's WebAssembly Float64 kernels) or `onnx` (ONNX Runtime's CPU Gemm for the float32 matMuls,
+ * ≈ 3× the wasm kernel's GFLOP per CPU second, and its DGEMM for the curvature's Float64 products).
  * @example `parseMatMul('onnx', '1') // { kernel: 'onnx', threads: 1 }`
  */
 export function parseMatMul(kernel: string | undefined, threads: string | undefined): { kernel: MatMulKernel; threads?: number } {
@@ -35,7 +42,10 @@ export interface InstalledMatMul {
 
 /**
  * Installs the chosen matMul kernel on the active backend and returns what to record. `onnx`
- * loads `@fisherkit/matmul-onnx` on demand, so the default path never touches ONNX Runtime.
+ * loads `@fisherkit/matmul-onnx` on demand, so the default path never touches ONNX Runtime, and
+ * sends every large product to ONNX Runtime: tfjs' float32 matMuls (`installOnnxMatMul`), the
+ * main thread's Float64 linear algebra (`installOnnxFloat64Products`, same threads) and the
+ * inverse worker's (one thread, through `setInverseWorkerPreload`).
  * @throws CliError when onnx is asked for on a backend other than wasm or cpu, or ONNX Runtime cannot load.
  * @example `const { info } = await installMatMul({ kernel: 'onnx', threads: 1 }, backend)`
  */
@@ -44,16 +54,36 @@ export async function installMatMul(choice: { kernel: MatMulKernel; threads?: nu
   if (backend.name !== 'wasm' && backend.name !== 'cpu') {
     throw new CliError(`--matmul onnx replaces the wasm or cpu backend's kernel, but the backend is ${backend.name}; add --backend wasm`);
   }
+  const specifier = '@fisherkit/matmul-onnx';
   let onnx: typeof import('@fisherkit/matmul-onnx');
   try {
     onnx = await import('@fisherkit/matmul-onnx');
   } catch (e) {
-    throw new CliError(`--matmul onnx needs the package @fisherkit/matmul-onnx (npm install @fisherkit/matmul-onnx): ${(e as Error).message}`);
+    throw new CliError(`--matmul onnx needs the package ${specifier} (npm install ${specifier}): ${(e as Error).message}`);
   }
+  const threads = choice.threads !== undefined ? { threads: choice.threads } : {};
+  let matMul: ReturnType<typeof onnx.installOnnxMatMul> | undefined;
+  let float64: ReturnType<typeof onnx.installOnnxFloat64Products> | undefined;
   try {
-    const handle = onnx.installOnnxMatMul({ backendName: backend.name, ...(choice.threads !== undefined ? { threads: choice.threads } : {}) });
-    return { info: { kernel: 'onnx', threads: handle.threads, ortVersion: handle.ortVersion }, uninstall: () => handle.uninstall() };
+    matMul = onnx.installOnnxMatMul({ backendName: backend.name, ...threads });
+    float64 = onnx.installOnnxFloat64Products(threads);
+    setInverseWorkerPreload({ module: import.meta.resolve(specifier), exportName: 'installOnnxFloat64Products', options: { threads: 1 } });
+    return {
+      info: {
+        kernel: 'onnx',
+        threads: matMul.threads,
+        ortVersion: matMul.ortVersion,
+        float64Products: `ONNX Runtime DGEMM: ${float64.threads} thread(s) on the main thread, 1 in the inverse worker`,
+      },
+      uninstall: () => {
+        matMul?.uninstall();
+        float64?.uninstall();
+        setInverseWorkerPreload(null);
+      },
+    };
   } catch (e) {
+    matMul?.uninstall();
+    float64?.uninstall();
     throw new CliError(`--matmul onnx: ${(e as Error).message}`);
   }
 }

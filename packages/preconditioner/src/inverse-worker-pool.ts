@@ -73,6 +73,52 @@ const WAIT_LIMIT_MS = 10 * 60 * 1000;
 
 let pool: Pool | null = null;
 let ambientDefault: boolean | undefined;
+let preload: InverseWorkerPreload | null = null;
+
+/**
+ * A function the inverse worker thread calls once when it starts, before its first job: the
+ * export `exportName` of the ES module `module` (a `file:` URL or another specifier the worker can
+ * import), called with `options` (structured-cloned). For per-thread set-up such as a native
+ * Float64 product provider, which is per thread like everything in core's linear algebra.
+ */
+export interface InverseWorkerPreload {
+  module: string;
+  exportName: string;
+  options?: unknown;
+}
+
+/**
+ * Sets (or, with `null`, clears) the {@link InverseWorkerPreload} of the inverse worker thread. The
+ * worker starts with the first Kronecker block that uses it and stops when the last is disposed;
+ * the preload applies from the next start. If the preload throws, the worker counts as failed and
+ * every block computes its inverses on the main thread, with the error in its diagnostics.
+ *
+ * @throws {OptionError} for a preload without a module or export name, or a non-null preload
+ *   while the worker runs (dispose its blocks first).
+ * @example
+ * ```ts
+ * setInverseWorkerPreload({
+ *   module: import.meta.resolve('@fisherkit/matmul-onnx'),
+ *   exportName: 'installOnnxFloat64Products',
+ *   options: { threads: 1 },
+ * });
+ * ```
+ */
+export function setInverseWorkerPreload(next: InverseWorkerPreload | null): void {
+  if (next !== null) {
+    if (typeof next?.module !== 'string' || next.module === '' || typeof next.exportName !== 'string' || next.exportName === '') {
+      throw new OptionError(
+        "setInverseWorkerPreload: give { module: 'file:///…/index.js' (or a package name), exportName: 'aFunction', options? }, or null to clear it",
+      );
+    }
+    if (pool !== null) {
+      throw new OptionError(
+        'setInverseWorkerPreload: the inverse worker is already running; set the preload before the first block with inverseWorker is created, or dispose those blocks first',
+      );
+    }
+  }
+  preload = next === null ? null : { module: next.module, exportName: next.exportName, options: next.options };
+}
 
 /**
  * Runs `create` with `inverseWorker` defaulting to `enabled` for every Kronecker block built during
@@ -150,6 +196,12 @@ import('node:worker_threads').then(async ({ workerData }) => {
   process.on('uncaughtException', (e) => { workerData.errorPort.postMessage(String((e && e.stack) || e)); dead(${STATUS_FAILED}); process.exit(1); });
   try {
     if (workerData.tsx) (await import(workerData.tsx)).register();
+    if (workerData.preload) {
+      const { module, exportName, options } = workerData.preload;
+      const setUp = (await import(module))[exportName];
+      if (typeof setUp !== 'function') throw new Error('the inverse worker preload ' + module + ' has no function export ' + exportName);
+      await setUp(options);
+    }
     await import(workerData.entry);
     Atomics.store(control, ${CONTROL_STATUS}, 1);
   } catch (e) {
@@ -167,7 +219,7 @@ function startPool(): Pool {
   const worker = new Worker(BOOTSTRAP, {
     eval: true,
     execArgv,
-    workerData: { control: control.buffer, entry, tsx, errorPort: errors.port2 },
+    workerData: { control: control.buffer, entry, tsx, errorPort: errors.port2, preload },
     transferList: [errors.port2],
     name: 'fisherkit-inverse-worker',
   });

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { identity, NonFiniteError, NotPositiveDefiniteError, OptionError, scale, selectBackend, type KroneckerTerm, type Matrix } from '@fisherkit/core';
 import { createDenseNetwork, kfacStatistics } from '@fisherkit/fisher';
 import { syntheticLayerBatch } from './conformance/fixtures.js';
-import { currentInverseWorker, holdInverseWorker } from './inverse-worker-pool.js';
+import { currentInverseWorker, holdInverseWorker, setInverseWorkerPreload } from './inverse-worker-pool.js';
 import { kroneckerBlock, type KroneckerBlock, type KroneckerEstimator } from './kronecker-block.js';
 import { kroneckerPlugin, withInverseWorker } from './kronecker-plugin.js';
 import { naturalGradient } from './natural-gradient.js';
@@ -61,6 +61,48 @@ describe('inverse worker', () => {
       worker.dispose();
     });
   }
+
+  it('runs the preload in the worker thread before its first job; a failing preload sends the blocks to the main thread', () => {
+    const flag = new SharedArrayBuffer(4);
+    const fixture = new URL('./inverse-worker-preload.fixture.ts', import.meta.url).href;
+    setInverseWorkerPreload({ module: fixture, exportName: 'markPreloaded', options: { flag, value: 42 } });
+    try {
+      const block = kroneckerBlock(layer, 'test', kfacEstimator, { inverseWorker: true });
+      block.updateStatistics(batch1, 0);
+      block.updateInverse(damping);
+      block.updateStatistics(batch2, 0.5);
+      block.updateInverse(damping);
+      block.getState(); // waits for the job
+      expect(Atomics.load(new Int32Array(flag), 0)).toBe(42);
+      expect(block.diagnostics()).toMatchObject({ inverseWorkerInstalls: 1, inverseWorkerFallbacks: 0 });
+      expect(() => setInverseWorkerPreload({ module: fixture, exportName: 'markPreloaded' })).toThrow(/already running.*dispose those blocks first/);
+      block.dispose();
+
+      setInverseWorkerPreload({ module: fixture, exportName: 'failToPreload' });
+      const failing = kroneckerBlock(layer, 'test', kfacEstimator, { inverseWorker: true });
+      const warnings: string[] = [];
+      const onWarning = (w: Error) => warnings.push(w.message);
+      process.on('warning', onWarning);
+      failing.updateStatistics(batch1, 0);
+      failing.updateInverse(damping);
+      failing.updateStatistics(batch2, 0.5);
+      failing.updateInverse(damping);
+      const sync = kroneckerBlock(layer, 'test', kfacEstimator, { inverseWorker: false });
+      sync.updateStatistics(batch1, 0);
+      sync.updateInverse(damping);
+      sync.updateStatistics(batch2, 0.5);
+      sync.updateInverse(damping);
+      const got = inverseOf(failing);
+      for (const [k, v] of Object.entries(inverseOf(sync))) expect(maxDiff(got[k], v)).toBeLessThanOrEqual(1e-12);
+      expect(failing.diagnostics()).toMatchObject({ inverseWorkerFallbacks: 1, inverseWorkerInstalls: 0 });
+      failing.dispose();
+      sync.dispose();
+      process.off('warning', onWarning);
+    } finally {
+      setInverseWorkerPreload(null);
+    }
+    expect(() => setInverseWorkerPreload({ module: '', exportName: 'x' })).toThrow(OptionError);
+  });
 
   it('keeps applying the previous inverse until the new one arrives, counting stale steps, and installs it without blocking', async () => {
     const sync = kroneckerBlock(layer, 'test', kfacEstimator);

@@ -119,7 +119,7 @@ export function registerTrain(program: Command): void {
     .option('--no-inverse-worker', 'refresh inverses on the main thread: exact, reproducible trajectories')
     .option('--seed <n>', 'seed of the initialisation, split, shuffling and Fisher sampling (default 0)')
     .option('--backend <name>', 'auto, wasm, cpu or tensorflow (default auto)')
-    .option('--matmul <kernel>', "float32 matMul kernel: backend (the backend's own, default) or onnx (ONNX Runtime's CPU Gemm from @fisherkit/matmul-onnx, ≈ 3× faster per core; recorded in the results)")
+    .option('--matmul <kernel>', "matrix-product kernels: backend (tfjs backend's own and core's wasm Float64 kernels, default) or onnx (ONNX Runtime from @fisherkit/matmul-onnx: float32 Gemm for tfjs, ≈ 3× faster per core, and DGEMM for the curvature's Float64 linear algebra, main thread and inverse worker; recorded in the results)")
     .option('--matmul-threads <n>', 'ONNX Runtime threads per product with --matmul onnx (default: all cores; 1 when two runs share the machine)')
     .option('--data <path>', 'data file or folder (CURVES/FACES .mat, IDX folder)')
     .option('--hidden <units>', "relu (the authors' runs, default) or logistic (logistic hidden units, linear code layer)")
