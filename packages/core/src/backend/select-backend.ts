@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs-core';
 import './register-gradients.js';
 import { OptionError } from '../errors.js';
+import { installWasmSliceFix } from './wasm-slice-fix.js';
 import { installTransposedMatMulFix } from './wasm-transpose-fix.js';
 
 /** The TensorFlow.js backends fisherkit knows how to start, fastest first. */
@@ -53,6 +54,7 @@ async function tryStart(candidate: Candidate): Promise<BackendInfo | null> {
     if (!(await tf.setBackend(candidate.name))) continue;
     await tf.ready();
     const fix = candidate.name === 'wasm' ? installTransposedMatMulFix('wasm') : false;
+    if (candidate.name === 'wasm') installWasmSliceFix('wasm'); // same values, no whole-input copy
     return { name: candidate.name, package: pkg, transposedMatMulFix: fix };
   }
   return null;
