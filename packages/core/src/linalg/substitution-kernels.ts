@@ -46,7 +46,10 @@ export function forwardLowerRows(l: Float64Array, n: number, xt: Float64Array, p
       gemmNT(p, ib, i0, xt, 0, n, l, i0 * n, n, xt, i0, n);
     }
     const rows = identityRhs ? i1 : p;
-    for (let r = 0; r < rows; r++) {
+    // Four rows at a time share each load of L's row i (rows past the identity's staircase only).
+    let r = 0;
+    if (!identityRhs) for (; r + 3 < rows; r += 4) forwardBlockFourRows(l, n, xt, r * n, i0, i1);
+    for (; r < rows; r++) {
       const rr = r * n;
       const start = identityRhs ? Math.max(i0, r) : i0;
       for (let i = start; i < i1; i++) {
@@ -75,7 +78,9 @@ export function backwardUpperRows(u: Float64Array, n: number, xt: Float64Array, 
   for (let i1 = n; i1 > 0; i1 -= NB) {
     const i0 = Math.max(0, i1 - NB);
     gemmNT(p, i1 - i0, n - i1, xt, i1, n, u, i0 * n + i1, n, xt, i0, n);
-    for (let r = 0; r < p; r++) {
+    let r = 0;
+    for (; r + 3 < p; r += 4) backwardBlockFourRows(u, n, xt, r * n, i0, i1);
+    for (; r < p; r++) {
       const rr = r * n;
       for (let i = i1 - 1; i >= i0; i--) {
         const ui = i * n;
@@ -93,3 +98,55 @@ export function backwardUpperRows(u: Float64Array, n: number, xt: Float64Array, 
   }
 }
 
+
+/** The in-block forward substitution of {@link forwardLowerRows} for the four rows starting at `rr`. */
+function forwardBlockFourRows(l: Float64Array, n: number, xt: Float64Array, rr: number, i0: number, i1: number): void {
+  const r1 = rr + n;
+  const r2 = r1 + n;
+  const r3 = r2 + n;
+  for (let i = i0; i < i1; i++) {
+    const li = i * n;
+    let s0 = xt[rr + i];
+    let s1 = xt[r1 + i];
+    let s2 = xt[r2 + i];
+    let s3 = xt[r3 + i];
+    for (let k = i0; k < i; k++) {
+      const v = l[li + k];
+      s0 -= v * xt[rr + k];
+      s1 -= v * xt[r1 + k];
+      s2 -= v * xt[r2 + k];
+      s3 -= v * xt[r3 + k];
+    }
+    const d = l[li + i];
+    xt[rr + i] = s0 / d;
+    xt[r1 + i] = s1 / d;
+    xt[r2 + i] = s2 / d;
+    xt[r3 + i] = s3 / d;
+  }
+}
+
+/** The in-block back substitution of {@link backwardUpperRows} for the four rows starting at `rr`. */
+function backwardBlockFourRows(u: Float64Array, n: number, xt: Float64Array, rr: number, i0: number, i1: number): void {
+  const r1 = rr + n;
+  const r2 = r1 + n;
+  const r3 = r2 + n;
+  for (let i = i1 - 1; i >= i0; i--) {
+    const ui = i * n;
+    let s0 = xt[rr + i];
+    let s1 = xt[r1 + i];
+    let s2 = xt[r2 + i];
+    let s3 = xt[r3 + i];
+    for (let k = i + 1; k < i1; k++) {
+      const v = u[ui + k];
+      s0 -= v * xt[rr + k];
+      s1 -= v * xt[r1 + k];
+      s2 -= v * xt[r2 + k];
+      s3 -= v * xt[r3 + k];
+    }
+    const d = u[ui + i];
+    xt[rr + i] = s0 / d;
+    xt[r1 + i] = s1 / d;
+    xt[r2 + i] = s2 / d;
+    xt[r3 + i] = s3 / d;
+  }
+}
