@@ -29,7 +29,7 @@ export interface OnnxFloat64ProductsHandle {
   readonly ortVersion: string;
   /** Products run on ONNX Runtime since the install, and their multiply-adds Σ m·n·k. */
   stats(): { calls: number; multiplyAdds: number };
-  /** Gives the products back to core's kernels and releases the session. Idempotent. */
+  /** Gives the products back to core's kernels and releases the sessions. Idempotent. */
   uninstall(): void;
 }
 
@@ -84,24 +84,37 @@ function resolveFloat64Options(options: OnnxFloat64ProductsOptions): Required<On
 export function installOnnxFloat64Products(options: OnnxFloat64ProductsOptions = {}): OnnxFloat64ProductsHandle {
   const { threads, minWork } = resolveFloat64Options(options);
   const ort = loadOrtBinding();
-  let session: OrtNativeSession | undefined = ort.createSession();
-  const bytes = gemmModel({ transA: false, transB: true, dtype: 'float64', subtractFromC: true });
-  session.loadModel(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.byteLength, {
-    intraOpNumThreads: threads,
-    interOpNumThreads: 1,
-    executionMode: 'sequential',
-    graphOptimizationLevel: 'all',
-    enableCpuMemArena: true,
-    extra: { 'session.intra_op.allow_spinning': '0' },
-  });
+  const load = (transB: boolean): OrtNativeSession => {
+    const s = ort.createSession();
+    const bytes = gemmModel({ transA: false, transB, dtype: 'float64', subtractFromC: true });
+    s.loadModel(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.byteLength, {
+      intraOpNumThreads: threads,
+      interOpNumThreads: 1,
+      executionMode: 'sequential',
+      graphOptimizationLevel: 'all',
+      enableCpuMemArena: true,
+      extra: { 'session.intra_op.allow_spinning': '0' },
+    });
+    return s;
+  };
+  let sessions: { nt: OrtNativeSession; nn: OrtNativeSession } | undefined = { nt: load(true), nn: load(false) };
   const stats = { calls: 0, multiplyAdds: 0 };
   const { Tensor } = ort;
   const provider: Float64ProductProvider = {
     name: `onnxruntime-node ${ort.version} DGEMM, ${threads} thread${threads === 1 ? '' : 's'}`,
     minWork,
     subtractProductNT(m, n, k, a, b, c, out) {
-      session!.run(
+      sessions!.nt.run(
         { A: new Tensor('float64', a, [m, k]), B: new Tensor('float64', b, [n, k]), C: new Tensor('float64', c, [m, n]) },
+        { Y: new Tensor('float64', out, [m, n]) },
+        {},
+      );
+      stats.calls++;
+      stats.multiplyAdds += m * n * k;
+    },
+    subtractProductNN(m, n, k, a, b, c, out) {
+      sessions!.nn.run(
+        { A: new Tensor('float64', a, [m, k]), B: new Tensor('float64', b, [k, n]), C: new Tensor('float64', c, [m, n]) },
         { Y: new Tensor('float64', out, [m, n]) },
         {},
       );
@@ -113,7 +126,8 @@ export function installOnnxFloat64Products(options: OnnxFloat64ProductsOptions =
   try {
     restore = useFloat64Products(provider);
   } catch (e) {
-    session.dispose();
+    sessions.nt.dispose();
+    sessions.nn.dispose();
     throw e;
   }
   return {
@@ -122,10 +136,11 @@ export function installOnnxFloat64Products(options: OnnxFloat64ProductsOptions =
     ortVersion: ort.version,
     stats: () => ({ ...stats }),
     uninstall() {
-      if (session === undefined) return;
+      if (sessions === undefined) return;
       restore();
-      session.dispose();
-      session = undefined;
+      sessions.nt.dispose();
+      sessions.nn.dispose();
+      sessions = undefined;
     },
   };
 }

@@ -3,13 +3,31 @@ import { OptionError } from '../errors.js';
 import { cholesky } from './cholesky.js';
 import { float64ProductProvider, useFloat64Products, type Float64ProductProvider } from './float64-products.js';
 import { gemmNT, gemmNTLower } from './gemm-kernel.js';
+import { generalizedSymmetricEigen } from './generalized-symmetric-eigen.js';
+import { solveLower, solveLowerTransposed } from './triangular-solve.js';
 import { spdInverse } from './spd-inverse.js';
 import { symmetricEigen } from './symmetric-eigen.js';
 import { eigenResidual, orthogonalityError, randomSpd, relativeError } from './test-support.js';
 
 /** A provider computing `out = c − a bᵀ` by the triple loop, summing in reverse order so its bits differ from the built-in kernels'. */
-function loopProvider(minWork: number): Float64ProductProvider & { calls: number; work: number } {
+function loopProvider(minWork: number, withNN = false): Float64ProductProvider & { calls: number; work: number; nnCalls: number } {
   return {
+    nnCalls: 0,
+    ...(withNN
+      ? {
+          subtractProductNN(this: { nnCalls: number }, m: number, n: number, k: number, a: Float64Array, b: Float64Array, c: Float64Array, out: Float64Array) {
+            expect(b.length).toBe(k * n);
+            for (let i = 0; i < m; i++) {
+              for (let j = 0; j < n; j++) {
+                let s = 0;
+                for (let p = k - 1; p >= 0; p--) s += a[i * k + p] * b[p * n + j];
+                out[i * n + j] = c[i * n + j] - s;
+              }
+            }
+            this.nnCalls++;
+          },
+        }
+      : {}),
     name: 'triple loop',
     minWork,
     calls: 0,
@@ -120,6 +138,34 @@ describe('useFloat64Products', () => {
     expect(orthogonalityError(eig.vectors)).toBeLessThan(1e-12);
   });
 
+  it('solves triangular systems keeping the right-hand sides in place when the provider has non-transposed products', () => {
+    const a = randomSpd(203, 8);
+    const b = randomSpd(203, 9);
+    const l = cholesky(a);
+    const rhs = { rows: 203, cols: 37, data: randomArray(203 * 37, 10) };
+    const want = [solveLower(l, rhs), solveLowerTransposed(l, rhs), solveLower(l, b)];
+    const wantEig = generalizedSymmetricEigen(b, a);
+    const p = loopProvider(16 ** 3, true);
+    restore = useFloat64Products(p);
+    const got = [solveLower(l, rhs), solveLowerTransposed(l, rhs), solveLower(l, b)];
+    expect(p.nnCalls).toBeGreaterThan(0);
+    for (let q = 0; q < 3; q++) expect(relativeError(got[q], want[q])).toBeLessThan(1e-12);
+    // The residual of L x = b itself, not only agreement with the other path.
+    const x = got[0];
+    let worst = 0;
+    for (let i = 0; i < 203; i++) {
+      for (let j = 0; j < 37; j++) {
+        let s = 0;
+        for (let k = 0; k <= i; k++) s += l.data[i * 203 + k] * x.data[k * 37 + j];
+        worst = Math.max(worst, Math.abs(s - rhs.data[i * 37 + j]));
+      }
+    }
+    expect(worst).toBeLessThan(1e-12);
+    const eig = generalizedSymmetricEigen(b, a);
+    for (let i = 0; i < 203; i++) expect(Math.abs(eig.values[i] - wantEig.values[i])).toBeLessThan(1e-11 * Math.abs(wantEig.values[202]));
+    expect(rhs.data[5]).toBe(randomArray(203 * 37, 10)[5]); // inputs untouched
+  });
+
   it('is undone by the returned function (idempotent), and reports the provider in use', () => {
     const p = loopProvider(0);
     restore = useFloat64Products(p);
@@ -141,6 +187,7 @@ describe('useFloat64Products', () => {
     expect(() => useFloat64Products({ name: 'x', minWork: 1 } as unknown as Float64ProductProvider)).toThrow(OptionError);
     expect(() => useFloat64Products({ ...loopProvider(0), minWork: Number.NaN })).toThrow(/minWork must be a finite number/);
     expect(() => useFloat64Products({ ...loopProvider(0), minWork: -1 })).toThrow(/minWork/);
+    expect(() => useFloat64Products({ ...loopProvider(0), subtractProductNN: 3 } as unknown as Float64ProductProvider)).toThrow(/subtractProductNN/);
     expect(float64ProductProvider()).toBeUndefined();
   });
 });

@@ -16,6 +16,11 @@ export interface Float64ProductProvider {
   readonly minWork: number;
   /** `out ← c − a · bᵀ` (see {@link Float64ProductProvider}). */
   subtractProductNT(m: number, n: number, k: number, a: Float64Array, b: Float64Array, c: Float64Array, out: Float64Array): void;
+  /**
+   * Optional: `out ← c − a · b` with `b` k × n (not transposed). With it, the triangular solves
+   * keep the right-hand sides' rows in place (no transposes, no packing of the large operand).
+   */
+  subtractProductNN?(m: number, n: number, k: number, a: Float64Array, b: Float64Array, c: Float64Array, out: Float64Array): void;
 }
 
 let current: Float64ProductProvider | undefined;
@@ -51,6 +56,9 @@ export function useFloat64Products(provider: Float64ProductProvider): () => void
     throw new OptionError(
       'useFloat64Products: provider.subtractProductNT must be a function (m, n, k, a, b, c, out) => void computing out = c − a·bᵀ',
     );
+  }
+  if (provider.subtractProductNN !== undefined && typeof provider.subtractProductNN !== 'function') {
+    throw new OptionError('useFloat64Products: provider.subtractProductNN, when given, must be a function (m, n, k, a, b, c, out) => void computing out = c − a·b');
   }
   if (typeof provider.minWork !== 'number' || !Number.isFinite(provider.minWork) || provider.minWork < 0) {
     throw new OptionError(`useFloat64Products: provider.minWork must be a finite number ≥ 0 (multiply-adds m·n·k), got ${String(provider.minWork)}`);
@@ -133,4 +141,30 @@ export function gemmNTOnProvider(
     const cols = off === undefined ? n : Math.min(n, i + off + 1);
     if (cols > 0) c.set(out.subarray(i * n, i * n + cols), co + i * ldc);
   }
+}
+
+/**
+ * `C[i][j] −= Σ_p A[i][p] · B[p][j]` for `i < m`, `j < n` on the provider's `subtractProductNN`,
+ * where B's and C's rows are dense (k × n and m × n, `n` apart, from `bo` and `co`) and A is
+ * strided (`lda`; packed first unless dense). Internal: the row-layout triangular solves.
+ */
+export function gemmNNRowsOnProvider(
+  provider: Float64ProductProvider,
+  m: number,
+  n: number,
+  k: number,
+  a: Float64Array,
+  ao: number,
+  lda: number,
+  b: Float64Array,
+  bo: number,
+  c: Float64Array,
+  co: number,
+): void {
+  const packA = lda === k ? 0 : m * k;
+  const s = scratchOf(packA + m * n);
+  const ad = dense(a, ao, lda, m, k, s.subarray(0, packA));
+  const out = s.subarray(packA, packA + m * n);
+  provider.subtractProductNN!(m, n, k, ad, b.subarray(bo, bo + k * n), c.subarray(co, co + m * n), out);
+  c.set(out, co);
 }

@@ -1,7 +1,18 @@
 import { FisherkitError, ShapeError } from '../errors.js';
 import type { Matrix } from '../matrix/matrix.js';
 import { assertFinite, assertSquare } from '../matrix/validate.js';
+import { float64ProductProvider } from './float64-products.js';
+import { backwardLowerTransposedRowLayout, forwardLowerRowLayout } from './row-substitution.js';
 import { backwardUpperRows, forwardLowerRows, transposeData } from './substitution-kernels.js';
+
+/**
+ * Whether a solve of n unknowns keeps the right-hand sides' rows in place (a provider with
+ * non-transposed products is set and the system is large enough to use it), instead of working on
+ * `Bᵀ` with the built-in kernel.
+ */
+function rowLayout(n: number): boolean {
+  return n >= 64 && float64ProductProvider()?.subtractProductNN !== undefined;
+}
 
 function checkSystem(t: Matrix, b: Matrix, op: string): void {
   assertSquare(t, `${op}: the triangular factor`);
@@ -41,6 +52,11 @@ export function solveLower(l: Matrix, b: Matrix): Matrix {
   checkSystem(l, b, 'solveLower');
   const n = l.rows;
   const p = b.cols;
+  if (rowLayout(n)) {
+    const x = b.data.slice();
+    forwardLowerRowLayout(l.data, n, x, p);
+    return { rows: n, cols: p, data: x };
+  }
   const xt = transposeData(b.data, n, p);
   forwardLowerRows(l.data, n, xt, p, false);
   return { rows: n, cols: p, data: transposeData(xt, p, n) };
@@ -60,6 +76,11 @@ export function solveLowerTransposed(l: Matrix, b: Matrix): Matrix {
   checkSystem(l, b, 'solveLowerTransposed');
   const n = l.rows;
   const p = b.cols;
+  if (rowLayout(n)) {
+    const x = b.data.slice();
+    backwardLowerTransposedRowLayout(l.data, n, x, p);
+    return { rows: n, cols: p, data: x };
+  }
   const u = transposeData(l.data, n, n);
   const xt = transposeData(b.data, n, p);
   backwardUpperRows(u, n, xt, p);
