@@ -1,6 +1,6 @@
-import os from 'node:os';
 import { OptionError, useFloat64Products, type Float64ProductProvider } from '@fisherkit/core';
-import { gemmModel } from './onnx-model.js';
+import { createGemmSession } from './gemm-sessions.js';
+import { resolveThreads } from './options.js';
 import { loadOrtBinding, type OrtNativeSession } from './ort-binding.js';
 
 /**
@@ -42,13 +42,7 @@ function resolveFloat64Options(options: OnnxFloat64ProductsOptions): Required<On
   for (const name of Object.keys(options)) {
     if (!KNOWN.includes(name)) throw new OptionError(`installOnnxFloat64Products: unknown option "${name}"; the options are ${KNOWN.join(', ')}`);
   }
-  const threads = options.threads ?? os.availableParallelism();
-  if (!Number.isInteger(threads) || threads < 1) {
-    throw new OptionError(
-      `installOnnxFloat64Products: threads must be a positive integer (ONNX Runtime intra-op threads), got ${String(options.threads)}; ` +
-        `leave it out for os.availableParallelism() (${os.availableParallelism()} here)`,
-    );
-  }
+  const threads = resolveThreads('installOnnxFloat64Products', options.threads);
   const minWork = options.minWork ?? DEFAULT_FLOAT64_MIN_WORK;
   if (typeof minWork !== 'number' || !Number.isFinite(minWork) || minWork < 0) {
     throw new OptionError(
@@ -84,19 +78,8 @@ function resolveFloat64Options(options: OnnxFloat64ProductsOptions): Required<On
 export function installOnnxFloat64Products(options: OnnxFloat64ProductsOptions = {}): OnnxFloat64ProductsHandle {
   const { threads, minWork } = resolveFloat64Options(options);
   const ort = loadOrtBinding();
-  const load = (transB: boolean): OrtNativeSession => {
-    const s = ort.createSession();
-    const bytes = gemmModel({ transA: false, transB, dtype: 'float64', subtractFromC: true });
-    s.loadModel(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.byteLength, {
-      intraOpNumThreads: threads,
-      interOpNumThreads: 1,
-      executionMode: 'sequential',
-      graphOptimizationLevel: 'all',
-      enableCpuMemArena: true,
-      extra: { 'session.intra_op.allow_spinning': '0' },
-    });
-    return s;
-  };
+  const load = (transB: boolean): OrtNativeSession =>
+    createGemmSession(ort, { transA: false, transB, dtype: 'float64', subtractFromC: true }, threads);
   let sessions: { nt: OrtNativeSession; nn: OrtNativeSession } | undefined = { nt: load(true), nn: load(false) };
   const stats = { calls: 0, multiplyAdds: 0 };
   const { Tensor } = ort;

@@ -1,5 +1,26 @@
-import { gemmModel } from './onnx-model.js';
-import type { OrtBinding, OrtNativeSession, OrtSessionOptions } from './ort-binding.js';
+import { gemmModel, type GemmTransposes } from './onnx-model.js';
+import type { OrtBinding, OrtNativeSession } from './ort-binding.js';
+
+/**
+ * A native session running the one-node {@link gemmModel} `model` on `threads` intra-op threads
+ * (shared by the float32 matMul kernel and the Float64 products).
+ * @example `const s = createGemmSession(loadOrtBinding(), { transA: false, transB: true }, 1)`
+ */
+export function createGemmSession(ort: OrtBinding, model: GemmTransposes, threads: number): OrtNativeSession {
+  const session = ort.createSession();
+  const bytes = gemmModel(model);
+  session.loadModel(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.byteLength, {
+    intraOpNumThreads: threads,
+    interOpNumThreads: 1,
+    executionMode: 'sequential',
+    graphOptimizationLevel: 'all',
+    enableCpuMemArena: true,
+    // Idle pool threads sleep instead of spinning: on a shared machine spinning burns CPU time
+    // that other work (and the caller's own JS between products) needs.
+    extra: { 'session.intra_op.allow_spinning': '0' },
+  });
+  return session;
+}
 
 /**
  * One ONNX Runtime session per transpose pair (at most four), each created on first use and
@@ -19,32 +40,18 @@ import type { OrtBinding, OrtNativeSession, OrtSessionOptions } from './ort-bind
  */
 export class GemmSessions {
   private readonly sessions = new Map<number, OrtNativeSession>();
-  private readonly options: OrtSessionOptions;
 
   constructor(
     private readonly ort: OrtBinding,
-    threads: number,
-  ) {
-    this.options = {
-      intraOpNumThreads: threads,
-      interOpNumThreads: 1,
-      executionMode: 'sequential',
-      graphOptimizationLevel: 'all',
-      enableCpuMemArena: true,
-      // Idle pool threads sleep instead of spinning: on a shared machine spinning burns CPU time
-      // that other work (and the caller's own JS between products) needs.
-      extra: { 'session.intra_op.allow_spinning': '0' },
-    };
-  }
+    private readonly threads: number,
+  ) {}
 
   /** The session for one transpose pair, created (model bytes → native session) on first use. */
   private session(transA: boolean, transB: boolean): OrtNativeSession {
     const key = (transA ? 2 : 0) + (transB ? 1 : 0);
     let s = this.sessions.get(key);
     if (!s) {
-      const bytes = gemmModel({ transA, transB });
-      s = this.ort.createSession();
-      s.loadModel(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.byteLength, this.options);
+      s = createGemmSession(this.ort, { transA, transB }, this.threads);
       this.sessions.set(key, s);
     }
     return s;

@@ -46,13 +46,7 @@ export function resolveOptions(options: OnnxMatMulOptions = {}): ResolvedOnnxMat
       throw new OptionError(`installOnnxMatMul: unknown option "${name}"; the options are ${KNOWN.join(', ')}`);
     }
   }
-  const threads = options.threads ?? os.availableParallelism();
-  if (!Number.isInteger(threads) || threads < 1) {
-    throw new OptionError(
-      `installOnnxMatMul: threads must be a positive integer (ONNX Runtime intra-op threads), got ${String(options.threads)}; ` +
-        `leave it out for os.availableParallelism() (${os.availableParallelism()} here)`,
-    );
-  }
+  const threads = resolveThreads('installOnnxMatMul', options.threads);
   const backendName = options.backendName ?? 'wasm';
   if (backendName !== 'wasm' && backendName !== 'cpu') {
     throw new OptionError(`installOnnxMatMul: backendName must be 'wasm' or 'cpu', got ${JSON.stringify(backendName)}`);
@@ -64,4 +58,22 @@ export function resolveOptions(options: OnnxMatMulOptions = {}): ResolvedOnnxMat
     );
   }
   return { threads, backendName, minFlops };
+}
+
+/**
+ * The ONNX Runtime intra-op threads of an install: `threads`, or `os.availableParallelism()` when
+ * it is left out.
+ *
+ * @throws {OptionError} naming `owner` when `threads` is not a positive integer.
+ * @example `resolveThreads('installOnnxMatMul', undefined) // 2 on a 2-core machine`
+ */
+export function resolveThreads(owner: string, threads: number | undefined): number {
+  const resolved = threads ?? os.availableParallelism();
+  if (!Number.isInteger(resolved) || resolved < 1) {
+    throw new OptionError(
+      `${owner}: threads must be a positive integer (ONNX Runtime intra-op threads), got ${String(threads)}; ` +
+        `leave it out for os.availableParallelism() (${os.availableParallelism()} here)`,
+    );
+  }
+  return resolved;
 }
