@@ -18,3 +18,4 @@ export * from './relative-fisher-error.js';
 export * from './fisher-eigenvalues.js';
 export * from './two-term-inverse.js';
 export * from './kronecker-sum-eigenvalues.js';
+export * from './scaled-gram.js';

@@ -6,4 +6,3 @@ export * from './symmetric-eigen.js';
 export * from './generalized-symmetric-eigen.js';
 export * from './inverse-sqrt-spd.js';
 export { useFloat64Products, float64ProductProvider, type Float64ProductProvider } from './float64-products.js';
-export * from './scaled-gram.js';
