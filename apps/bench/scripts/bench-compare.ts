@@ -17,13 +17,14 @@
  *     npm run bench:compare -- --methods sgd,kfac --steps 8  # a quick look
  *     npm run bench:compare -- --problem faces --steps 5 --refresh-every 3 --json faces.json
  *     npm run bench:compare -- --from faces.json             # the tables of an earlier run again
- *     npm run bench:compare -- --matmul onnx --matmul-threads 1  # matMuls on ONNX Runtime (@fisherkit/matmul-onnx)
+ *     npm run bench:compare -- --matmul onnx --matmul-threads 1  # matMuls and gradient passes on ONNX Runtime (@fisherkit/matmul-onnx)
+ *     npm run bench:compare -- --matmul onnx --gradient-pass tfjs   # ONNX Runtime matMuls inside the tfjs pass
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { selectBackend, type BackendInfo } from '@fisherkit/core';
-import { installMatMul, parseMatMul, type MatMulInfo, type MatMulKernel } from '../src/matmul-option.js';
+import { installMatMul, parseMatMul, type MatMulChoice, type MatMulInfo } from '../src/matmul-option.js';
 import { runInChildProcess } from '../src/perf/child-run.js';
 import { machineInfo, type MachineInfo } from '../src/machine.js';
 import { problemPreset } from '../src/presets.js';
@@ -69,8 +70,8 @@ interface StepJob {
   kind: 'step';
   spec: StepTimingSpec;
 }
-/** Every job carries the matMul kernel its child installs (`--matmul`, `--matmul-threads`). */
-type Job = (MatMulJob | StepJob) & { matMul: { kernel: MatMulKernel; threads?: number } };
+/** Every job carries the matMul kernel its child installs (`--matmul`, `--matmul-threads`, `--gradient-pass`). */
+type Job = (MatMulJob | StepJob) & { matMul: MatMulChoice };
 
 interface Load {
   start: number[];
@@ -104,7 +105,7 @@ function intOption(name: string, fallback: number): number {
 }
 
 async function runChild(job: Job): Promise<unknown> {
-  await installMatMul(job.matMul, await selectBackend());
+  const installed = await installMatMul(job.matMul, await selectBackend());
   if (job.kind === 'matmul') {
     const start = os.loadavg();
     const square = [512, 1024, 2048].map((n) => timeMatMul({ m: n, k: n, n }, job.reps));
@@ -118,11 +119,11 @@ async function runChild(job: Job): Promise<unknown> {
     return { square, squareCached, stepMatMul, application, shapes: [...cache.values()], load: { start, end: os.loadavg() } } satisfies Omit<MatMulResult, 'backend'>;
   }
   const start = os.loadavg();
-  const r = await timeTrainingSteps(job.spec);
+  const r = await timeTrainingSteps(job.spec, installed.attachGradientPass);
   return { ...r, load: { start, end: os.loadavg() } };
 }
 
-let matMulChoice: Job['matMul'] = { kernel: 'backend' };
+let matMulChoice: Job['matMul'] = { kernel: 'backend', gradientPass: 'tfjs' };
 
 function spawnChild<T>(job: Omit<MatMulJob, 'matMul'> | Omit<StepJob, 'matMul'>): Promise<T> {
   job = { ...job, matMul: matMulChoice } as Job;
@@ -207,7 +208,9 @@ function tables(r: ProblemReport, every: number): string {
 
 function matMulText(backend: BackendInfo & { matMul?: MatMulInfo }): string {
   const m = backend.matMul;
-  return !m || m.kernel === 'backend' ? "the backend's own" : `ONNX Runtime, ${m.threads ?? 'all'} thread${m.threads === 1 ? '' : 's'} per product`;
+  if (!m || m.kernel === 'backend') return "the backend's own";
+  const pass = m.gradientPass === 'onnx' ? '; plain forward/backward passes as one ONNX Runtime graph' : '; forward/backward passes kernel by kernel on tfjs';
+  return `ONNX Runtime, ${m.threads ?? 'all'} thread${m.threads === 1 ? '' : 's'} per product${pass}`;
 }
 
 function report(machine: MachineInfo, backend: BackendInfo & { matMul?: MatMulInfo }, steps: number, refreshEvery: number, every: number, reports: ProblemReport[]): string {
@@ -247,9 +250,9 @@ async function main(): Promise<void> {
   const warmupSteps = intOption('warmup', 1);
   const every = intOption('amortise', 100);
   const reps = intOption('reps', 7);
-  matMulChoice = parseMatMul(option('matmul'), option('matmul-threads'));
+  matMulChoice = parseMatMul(option('matmul'), option('matmul-threads'), option('gradient-pass'));
   const selected = await selectBackend();
-  const backend: BackendInfo & { matMul: MatMulInfo } = { ...selected, matMul: { kernel: matMulChoice.kernel, ...(matMulChoice.threads ? { threads: matMulChoice.threads } : {}) } };
+  const backend: BackendInfo & { matMul: MatMulInfo } = { ...selected, matMul: { kernel: matMulChoice.kernel, gradientPass: matMulChoice.gradientPass, ...(matMulChoice.threads ? { threads: matMulChoice.threads } : {}) } };
   const machine: MachineInfo = machineInfo();
   const reports: ProblemReport[] = [];
   process.stderr.write(`bench:compare on ${backend.name} (matMul: ${matMulText(backend)}), ${machine.cpu} × ${machine.cores}, Node ${machine.node}; load ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}\n`);

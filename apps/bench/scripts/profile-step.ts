@@ -13,11 +13,11 @@ const opt = (name: string) => {
   const i = process.argv.indexOf(`--${name}`);
   return i < 0 ? undefined : process.argv[i + 1];
 };
-await installMatMul(parseMatMul(opt('matmul'), opt('matmul-threads')), await selectBackend());
+const installed = await installMatMul(parseMatMul(opt('matmul'), opt('matmul-threads'), opt('gradient-pass')), await selectBackend());
 const steps = Number(opt('steps') ?? 3);
 const byKernel = new Map<string, { ms: number; calls: number }>();
 const info = await tf.profile(async () => {
-  await timeTrainingSteps({ problem: 'mnist', method, batchSize: 512, fisherBatchSize: 128, steps, refreshEvery: 1000, warmupSteps: 0 });
+  await timeTrainingSteps({ problem: 'mnist', method, batchSize: 512, fisherBatchSize: 128, steps, refreshEvery: 1000, warmupSteps: 0 }, installed.attachGradientPass);
 });
 for (const k of info.kernels) {
   const e = byKernel.get(k.name) ?? { ms: 0, calls: 0 };

@@ -1,7 +1,7 @@
 import { relative } from 'node:path';
 import { NonFiniteError, type BackendInfo } from '@fisherkit/core';
 import type { Dataset } from '@fisherkit/datasets';
-import { createDenseNetwork } from '@fisherkit/fisher';
+import { createDenseNetwork, type DenseStackModel } from '@fisherkit/fisher';
 import { train, type ApproximationPlugin, type CheckpointPosition, type NumericalWarning, type EpochRecord, type TrainingState } from '@fisherkit/preconditioner';
 import { checkpointPath, writeCheckpoint } from './checkpoint-file.js';
 import { CliError } from './cli-error.js';
@@ -74,6 +74,8 @@ export interface RunTrainingOptions {
   resumeFrom?: TrainingState;
   /** Prefix of the progress display. */
   label?: string;
+  /** Plugs a native gradient pass into the new model (`InstalledMatMul.attachGradientPass`); returns its detach. */
+  attachGradientPass?: (model: DenseStackModel) => () => void;
 }
 
 /**
@@ -138,6 +140,7 @@ export async function runTraining(options: RunTrainingOptions): Promise<TrainRes
   };
 
   const model = createDenseNetwork({ sizes: config.sizes, activations: config.activations, loss: config.loss, seed: config.seed });
+  const detachGradientPass = options.attachGradientPass?.(model) ?? (() => {});
   // Skipped-step warnings are gathered per step and printed as one line per cause above the
   // progress bar (which exists only after the optimiser); the results' diagnostics keep the counts.
   let logLine = (line: string): void => void process.stderr.write(`${line}\n`);
@@ -238,6 +241,7 @@ export async function runTraining(options: RunTrainingOptions): Promise<TrainRes
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     optimizer.dispose();
+    detachGradientPass();
     model.dispose();
   }
 }

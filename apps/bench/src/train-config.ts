@@ -43,6 +43,8 @@ export interface TrainCliOptions {
   /** `--matmul`: backend (default) or onnx. */
   matmul?: string;
   matmulThreads?: string;
+  /** `--gradient-pass`: onnx (default with --matmul onnx) or tfjs. */
+  gradientPass?: string;
   data?: string;
   hidden?: string;
   /** Comma-separated layer widths replacing the preset's (e.g. `784,64,6,64,784`). */

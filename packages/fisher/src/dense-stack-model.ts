@@ -3,6 +3,7 @@ import { FisherkitError, ShapeError } from '@fisherkit/core';
 import { computeDenseGradients, readScalar } from './compute-gradients.js';
 import { disposeTrace, forwardOutput, forwardTrace } from './dense-pass.js';
 import type { DenseLayerParams } from './dense-layer-params.js';
+import type { DenseGradientPass } from './dense-gradient-pass.js';
 import { batchLoss } from './loss.js';
 import type { CaptureOptions, GradientResult, LayerSpec, LossName, TrainableModel } from './model.js';
 import { assertBatch, assertInput } from './validate-batch.js';
@@ -25,6 +26,7 @@ export class DenseStackModel implements TrainableModel {
   protected readonly params: readonly DenseLayerParams[];
   private readonly ownsVariables: boolean;
   private disposed = false;
+  private gradientPass: DenseGradientPass | null = null;
 
   constructor(params: readonly DenseLayerParams[], loss: LossName, ownsVariables: boolean) {
     this.params = params;
@@ -60,7 +62,40 @@ export class DenseStackModel implements TrainableModel {
    */
   computeGradients(x: tf.Tensor2D, y: tf.Tensor2D, capture?: CaptureOptions): GradientResult {
     this.assertAlive();
+    if (this.gradientPass && !capture) {
+      assertBatch(x, y, this.inputSize, this.outputSize);
+      return this.gradientPass.run(this.params, x, y);
+    }
     return computeDenseGradients(this.params, this.loss, x, y, capture);
+  }
+
+  /**
+   * Runs the passes without curvature capture on `pass` (e.g. one native graph) instead of the
+   * tfjs kernels; passes with capture keep the tfjs path. `null` restores the tfjs path. The
+   * model does not take ownership: dispose the pass after the model stops using it.
+   *
+   * @throws {ShapeError} when the pass was built for other layer widths, activations or loss.
+   * @example
+   * ```ts
+   * model.setGradientPass(createOnnxGradientPass(model.denseLayers, model.loss));
+   * ```
+   */
+  setGradientPass(pass: DenseGradientPass | null): void {
+    if (pass) {
+      this.assertAlive();
+      pass.assertMatches(this.params, this.loss);
+    }
+    this.gradientPass = pass;
+  }
+
+  /** The name of the pass set with {@link DenseStackModel.setGradientPass}, or `'tfjs'`. */
+  get gradientPassName(): string {
+    return this.gradientPass?.name ?? 'tfjs';
+  }
+
+  /** The dense layers (variables borrowed, not copies), for building a {@link DenseGradientPass}. */
+  get denseLayers(): readonly DenseLayerParams[] {
+    return this.params;
   }
 
   /**

@@ -7,6 +7,7 @@ export * from './weight-layout.js';
 export * from './dense-layer-params.js';
 export * from './dense-pass.js';
 export * from './compute-gradients.js';
+export * from './dense-gradient-pass.js';
 export * from './dense-stack-model.js';
 export * from './xavier-uniform.js';
 export * from './dense-network.js';

@@ -20,6 +20,12 @@ export interface Float32Storage {
   readable(backend: unknown, a: TensorInfo, b: TensorInfo): boolean;
   /** Allocates the output (`outShape`), then returns views of a, b and the output. */
   operands(backend: unknown, a: TensorInfo, b: TensorInfo, outShape: number[]): Float32Operands;
+  /** Allocates an uninitialised float32 tensor of `shape` (release it with {@link Float32Storage.release} unless it is handed to tfjs). */
+  allocate(backend: unknown, shape: number[]): TensorInfo;
+  /** A view of a float32 tensor's values, valid until the next backend allocation. */
+  view(backend: unknown, t: TensorInfo): Float32Array;
+  /** Frees a tensor made by {@link Float32Storage.allocate} that was never handed to tfjs. */
+  release(backend: unknown, t: TensorInfo): void;
 }
 
 /** The parts of tfjs-backend-wasm's `BackendWasm` this package uses. */
@@ -34,6 +40,7 @@ interface WasmBackendLike {
 interface CpuBackendLike {
   data: { get(dataId: object): { values?: unknown } | undefined };
   makeTensorInfo(shape: number[], dtype: 'float32', values: Float32Array): TensorInfo;
+  disposeData(dataId: object): boolean;
 }
 
 /**
@@ -50,18 +57,24 @@ export const wasmStorage: Float32Storage = {
     return map.get(a.dataId)?.memoryOffset != null && map.get(b.dataId)?.memoryOffset != null;
   },
   operands(backend, a, b, outShape) {
-    const wasm = backend as WasmBackendLike;
-    const result = wasm.makeOutput(outShape, 'float32');
-    const heap = wasm.wasm.HEAPU8.buffer;
-    const view = (t: TensorInfo): Float32Array =>
-      new Float32Array(heap, wasm.dataIdMap.get(t.dataId)!.memoryOffset!, util.sizeFromShape(t.shape));
+    const result = this.allocate(backend, outShape);
     return {
-      a: view(a),
-      b: view(b),
-      out: view(result),
+      a: this.view(backend, a),
+      b: this.view(backend, b),
+      out: this.view(backend, result),
       result: () => result,
-      discard: () => void wasm.disposeData(result.dataId),
+      discard: () => this.release(backend, result),
     };
+  },
+  allocate(backend, shape) {
+    return (backend as WasmBackendLike).makeOutput(shape, 'float32');
+  },
+  view(backend, t) {
+    const wasm = backend as WasmBackendLike;
+    return new Float32Array(wasm.wasm.HEAPU8.buffer, wasm.dataIdMap.get(t.dataId)!.memoryOffset!, util.sizeFromShape(t.shape));
+  },
+  release(backend, t) {
+    (backend as WasmBackendLike).disposeData(t.dataId);
   },
 };
 
@@ -81,16 +94,23 @@ export const cpuStorage: Float32Storage = {
     return ok(a) && ok(b);
   },
   operands(backend, a, b, outShape) {
-    const cpu = backend as CpuBackendLike;
-    const values = (t: TensorInfo) => cpu.data.get(t.dataId)!.values as Float32Array;
     const out = new Float32Array(util.sizeFromShape(outShape));
     return {
-      a: values(a),
-      b: values(b),
+      a: this.view(backend, a),
+      b: this.view(backend, b),
       out,
-      result: () => cpu.makeTensorInfo(outShape, 'float32', out),
+      result: () => (backend as CpuBackendLike).makeTensorInfo(outShape, 'float32', out),
       discard: () => undefined,
     };
+  },
+  allocate(backend, shape) {
+    return (backend as CpuBackendLike).makeTensorInfo(shape, 'float32', new Float32Array(util.sizeFromShape(shape)));
+  },
+  view(backend, t) {
+    return (backend as CpuBackendLike).data.get(t.dataId)!.values as Float32Array;
+  },
+  release(backend, t) {
+    (backend as CpuBackendLike).disposeData(t.dataId);
   },
 };
 

@@ -6,3 +6,6 @@ export { matMulGeometry, type MatMulGeometry } from './matmul-geometry.js';
 export { ORT_VERSION } from './ort-binding.js';
 export type { SupportedBackend } from './float32-storage.js';
 export * from './float64-products.js';
+export { OnnxGraph, type AttributeValue, type Dim, type ElemType } from './onnx-graph.js';
+export { denseGradientModel, type DenseGradientSpec } from './dense-gradient-graph.js';
+export { createOnnxGradientPass, type OnnxGradientPass, type OnnxGradientPassOptions } from './onnx-gradient-pass.js';

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { createRng } from '@fisherkit/core';
-import { createDenseNetwork, type Activation, type LossName } from '@fisherkit/fisher';
+import { createDenseNetwork, type Activation, type DenseStackModel, type LossName } from '@fisherkit/fisher';
 import type { Optimizer } from '@fisherkit/preconditioner';
 import { resolveMethod, resolveTrainConfig, createOptimizer } from '../train-config.js';
 
@@ -284,7 +284,10 @@ export interface StepTimingResult {
  * r.plainMs; r.warmRefreshMs;
  * ```
  */
-export async function timeTrainingSteps(spec: StepTimingSpec): Promise<StepTimingResult> {
+export async function timeTrainingSteps(
+  spec: StepTimingSpec,
+  attachGradientPass: (model: DenseStackModel) => () => void = () => () => {},
+): Promise<StepTimingResult> {
   const resolved = await resolveMethod(spec.method);
   const natural = resolved.kind === 'natural-gradient';
   const config = resolveTrainConfig(
@@ -308,6 +311,7 @@ export async function timeTrainingSteps(spec: StepTimingSpec): Promise<StepTimin
   const loss = spec.loss ?? config.loss;
   const tensorsBefore = tf.memory().numTensors;
   const model = createDenseNetwork({ sizes, activations, loss, seed: config.seed });
+  const detachGradientPass = attachGradientPass(model);
   const optimizer: Optimizer = createOptimizer(config, resolved.plugin);
   const rng = createRng(12345);
   const batches = Array.from({ length: 4 }, () => {
@@ -361,6 +365,7 @@ export async function timeTrainingSteps(spec: StepTimingSpec): Promise<StepTimin
   } finally {
     diagnostics = optimizer.diagnostics();
     optimizer.dispose();
+    detachGradientPass();
     model.dispose();
     probe?.dispose();
   }

@@ -1,0 +1,108 @@
+import { OnnxGraph } from './onnx-graph.js';
+
+/** What {@link denseGradientModel} builds a graph for (the same vocabulary as `@fisherkit/fisher`). */
+export interface DenseGradientSpec {
+  /** Layer widths from input to output. */
+  sizes: readonly number[];
+  /** One activation per layer; the last is the output activation. */
+  activations: readonly ('relu' | 'sigmoid' | 'tanh' | 'linear')[];
+  /** `bce` (sigmoid output), `mse` (linear output) or `softmax-ce` (linear output, softmax in the loss). */
+  loss: 'bce' | 'mse' | 'softmax-ce';
+}
+
+/**
+ * The serialised ONNX model of one full gradient pass of a dense stack, so that the forward and
+ * backward pass run as one native graph:
+ *
+ *     s_l = x_l K_l + b_l,   x_{l+1} = act_l(s_l),                    x_0 = X
+ *     L   = (1/B) Σ_b ℓ(s_out,b, Y_b)
+ *     δ_out = ∂L/∂s_out,   δ_{l−1} = (δ_l K_lᵀ) ⊙ act'_{l−1}
+ *     G_l = [x_lᵀ δ_l ; 𝟙ᵀ δ_l]                                      (d_in + 1) × d_out
+ *
+ * Inputs `X` (B × d_0), `Y` (B × d_L), `K{l}` (d_l × d_{l+1}), `b{l}` (d_{l+1}); outputs `loss`
+ * (a scalar) and `G{l}`, the gradient in fisherkit's `[d_a, d_g]` weight layout (kernel gradient,
+ * bias gradient as the last row). B is symbolic. The loss conventions are `@fisherkit/fisher`'s:
+ * summed over units, averaged over examples.
+ *
+ * @example
+ * ```ts
+ * const bytes = denseGradientModel({ sizes: [784, 30, 784], activations: ['relu', 'sigmoid'], loss: 'bce' });
+ * session.loadModel(bytes.buffer, bytes.byteOffset, bytes.byteLength, options);
+ * ```
+ */
+export function denseGradientModel({ sizes, activations, loss }: DenseGradientSpec): Uint8Array {
+  const layers = sizes.length - 1;
+  const g = new OnnxGraph('fisherkit_dense_gradient');
+  const x = [g.input('X', 'float32', ['B', sizes[0]])];
+  const y = g.input('Y', 'float32', ['B', sizes[layers]]);
+  const kernels = sizes.slice(1).map((out, l) => g.input(`K${l}`, 'float32', [sizes[l], out]));
+  const biases = sizes.slice(1).map((out, l) => g.input(`b${l}`, 'float32', [out]));
+  const axis0 = g.constant('int64', [1], [0]);
+  const axis1 = g.constant('int64', [1], [1]);
+  let one: string | undefined;
+  const unit = () => (one ??= g.constant('float32', [], [1]));
+
+  const pre: string[] = [];
+  for (let l = 0; l < layers; l++) {
+    pre.push(g.node('Gemm', [x[l], kernels[l], biases[l]]));
+    if (l + 1 < layers) x.push(activate(g, activations[l], pre[l]));
+  }
+  const s = pre[layers - 1];
+
+  // 1/B from the batch's shape, so one session serves every batch size.
+  const batch = g.node('Cast', [g.node('Gather', [g.node('Shape', [x[0]]), g.constant('int64', [], [0])])], { to: { i: 1 } });
+  const invBatch = g.node('Reciprocal', [batch]);
+
+  let perUnit: string;
+  let outGrad: string;
+  if (loss === 'bce') {
+    perUnit = g.node('Sub', [g.node('Softplus', [s]), g.node('Mul', [y, s])]);
+    outGrad = g.node('Sub', [g.node('Sigmoid', [s]), y]);
+  } else if (loss === 'mse') {
+    const r = g.node('Sub', [s, y]);
+    perUnit = g.node('Mul', [g.node('Mul', [r, r]), g.constant('float32', [], [0.5])]);
+    outGrad = r;
+  } else {
+    perUnit = g.node('Neg', [g.node('Mul', [y, g.node('LogSoftmax', [s], { axis: { i: 1 } })])]);
+    const rowMass = g.node('ReduceSum', [y, axis1], { keepdims: { i: 1 } });
+    outGrad = g.node('Sub', [g.node('Mul', [g.node('Softmax', [s], { axis: { i: 1 } }), rowMass]), y]);
+  }
+  const perExample = g.node('ReduceSum', [perUnit, axis1], { keepdims: { i: 0 } });
+  g.output(g.node('ReduceMean', [perExample], { keepdims: { i: 0 } }, 'loss'), 'float32', []);
+
+  let delta = g.node('Mul', [outGrad, invBatch]);
+  for (let l = layers - 1; l >= 0; l--) {
+    const kernelGrad = g.node('Gemm', [x[l], delta], { transA: { i: 1 } });
+    const biasGrad = g.node('ReduceSum', [delta, axis0], { keepdims: { i: 1 } });
+    g.output(g.node('Concat', [kernelGrad, biasGrad], { axis: { i: 0 } }, `G${l}`), 'float32', [sizes[l] + 1, sizes[l + 1]]);
+    if (l > 0) delta = derivative(g, activations[l - 1], g.node('Gemm', [delta, kernels[l]], { transB: { i: 1 } }), x[l], unit);
+  }
+  return g.toBytes();
+}
+
+function activate(g: OnnxGraph, activation: DenseGradientSpec['activations'][number], s: string): string {
+  switch (activation) {
+    case 'relu':
+      return g.node('Relu', [s]);
+    case 'sigmoid':
+      return g.node('Sigmoid', [s]);
+    case 'tanh':
+      return g.node('Tanh', [s]);
+    case 'linear':
+      return s;
+  }
+}
+
+/** `back ⊙ act'(s)`, written with the activation's output `x = act(s)`. */
+function derivative(g: OnnxGraph, activation: DenseGradientSpec['activations'][number], back: string, x: string, one: () => string): string {
+  switch (activation) {
+    case 'relu':
+      return g.node('Mul', [back, g.node('Sign', [x])]); // 1[s > 0], as relu(s) ≥ 0
+    case 'sigmoid':
+      return g.node('Mul', [back, g.node('Mul', [x, g.node('Sub', [one(), x])])]);
+    case 'tanh':
+      return g.node('Mul', [back, g.node('Sub', [one(), g.node('Mul', [x, x])])]);
+    case 'linear':
+      return back;
+  }
+}
