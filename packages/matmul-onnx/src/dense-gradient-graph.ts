@@ -20,8 +20,9 @@ export interface DenseGradientSpec {
  *     G_l = [x_lᵀ δ_l ; 𝟙ᵀ δ_l]                                      (d_in + 1) × d_out
  *
  * Inputs `X` (B × d_0), `Y` (B × d_L), `K{l}` (d_l × d_{l+1}), `b{l}` (d_{l+1}); outputs `loss`
- * (a scalar) and `G{l}`, the gradient in fisherkit's `[d_a, d_g]` weight layout (kernel gradient,
- * bias gradient as the last row). B is symbolic. The loss conventions are `@fisherkit/fisher`'s:
+ * (a scalar), `GK{l}` = `x_lᵀ δ_l` (d_l × d_{l+1}) and `Gb{l}` = `𝟙ᵀ δ_l` (1 × d_{l+1}): the two
+ * parts of fisherkit's `[d_a, d_g]` weight layout, which a caller can fetch straight into the
+ * first d_l rows and the last row of one buffer. B is symbolic. The loss conventions are `@fisherkit/fisher`'s:
  * summed over units, averaged over examples.
  *
  * @example
@@ -37,8 +38,8 @@ export function denseGradientModel({ sizes, activations, loss }: DenseGradientSp
   const y = g.input('Y', 'float32', ['B', sizes[layers]]);
   const kernels = sizes.slice(1).map((out, l) => g.input(`K${l}`, 'float32', [sizes[l], out]));
   const biases = sizes.slice(1).map((out, l) => g.input(`b${l}`, 'float32', [out]));
-  const axis0 = g.constant('int64', [1], [0]);
   const axis1 = g.constant('int64', [1], [1]);
+  const zero = g.constant('float32', [], [0]);
   let one: string | undefined;
   const unit = () => (one ??= g.constant('float32', [], [1]));
 
@@ -49,14 +50,18 @@ export function denseGradientModel({ sizes, activations, loss }: DenseGradientSp
   }
   const s = pre[layers - 1];
 
-  // 1/B from the batch's shape, so one session serves every batch size.
-  const batch = g.node('Cast', [g.node('Gather', [g.node('Shape', [x[0]]), g.constant('int64', [], [0])])], { to: { i: 1 } });
-  const invBatch = g.node('Reciprocal', [batch]);
+  // 1/B and a column of B ones from the batch's shape, so one session serves every batch size.
+  const batchShape = g.node('Gather', [g.node('Shape', [x[0]]), g.constant('int64', [1], [0])]);
+  const invBatch = g.node('Reciprocal', [g.node('Cast', [batchShape], { to: { i: 1 } })]);
+  const onesColumn = g.node('Expand', [g.constant('float32', [1, 1], [1]), g.node('Concat', [batchShape, g.constant('int64', [1], [1])], { axis: { i: 0 } })]);
 
   let perUnit: string;
   let outGrad: string;
   if (loss === 'bce') {
-    perUnit = g.node('Sub', [g.node('Softplus', [s]), g.node('Mul', [y, s])]);
+    // softplus(s) = relu(s) − log σ(|s|): σ(|s|) ∈ [½, 1], so the log is well conditioned, and
+    // ONNX Runtime's vectorised Sigmoid and Log take ≈ ⅓ of its scalar Softplus.
+    const softplus = g.node('Sub', [g.node('Relu', [s]), g.node('Log', [g.node('Sigmoid', [g.node('Abs', [s])])])]);
+    perUnit = g.node('Sub', [softplus, g.node('Mul', [y, s])]);
     outGrad = g.node('Sub', [g.node('Sigmoid', [s]), y]);
   } else if (loss === 'mse') {
     const r = g.node('Sub', [s, y]);
@@ -72,10 +77,10 @@ export function denseGradientModel({ sizes, activations, loss }: DenseGradientSp
 
   let delta = g.node('Mul', [outGrad, invBatch]);
   for (let l = layers - 1; l >= 0; l--) {
-    const kernelGrad = g.node('Gemm', [x[l], delta], { transA: { i: 1 } });
-    const biasGrad = g.node('ReduceSum', [delta, axis0], { keepdims: { i: 1 } });
-    g.output(g.node('Concat', [kernelGrad, biasGrad], { axis: { i: 0 } }, `G${l}`), 'float32', [sizes[l] + 1, sizes[l + 1]]);
-    if (l > 0) delta = derivative(g, activations[l - 1], g.node('Gemm', [delta, kernels[l]], { transB: { i: 1 } }), x[l], unit);
+    // Two outputs that the caller points at the two parts of one [d_a, d_g] buffer (no concatenation).
+    g.output(g.node('Gemm', [x[l], delta], { transA: { i: 1 } }, `GK${l}`), 'float32', [sizes[l], sizes[l + 1]]);
+    g.output(g.node('Gemm', [onesColumn, delta], { transA: { i: 1 } }, `Gb${l}`), 'float32', [1, sizes[l + 1]]);
+    if (l > 0) delta = derivative(g, activations[l - 1], g.node('Gemm', [delta, kernels[l]], { transB: { i: 1 } }), x[l], unit, zero);
   }
   return g.toBytes();
 }
@@ -94,10 +99,10 @@ function activate(g: OnnxGraph, activation: DenseGradientSpec['activations'][num
 }
 
 /** `back ⊙ act'(s)`, written with the activation's output `x = act(s)`. */
-function derivative(g: OnnxGraph, activation: DenseGradientSpec['activations'][number], back: string, x: string, one: () => string): string {
+function derivative(g: OnnxGraph, activation: DenseGradientSpec['activations'][number], back: string, x: string, one: () => string, zero: string): string {
   switch (activation) {
     case 'relu':
-      return g.node('Mul', [back, g.node('Sign', [x])]); // 1[s > 0], as relu(s) ≥ 0
+      return g.node('Where', [g.node('Greater', [x, zero]), back, zero]); // 1[s > 0] · back, as relu(s) > 0 ⇔ s > 0
     case 'sigmoid':
       return g.node('Mul', [back, g.node('Mul', [x, g.node('Sub', [one(), x])])]);
     case 'tanh':

@@ -144,7 +144,11 @@ class NativeGradientPass implements OnnxGradientPass {
       params.forEach((p, l) => {
         feeds[`K${l}`] = tensor(p.kernel);
         feeds[`b${l}`] = tensor(p.bias);
-        fetches[`G${l}`] = tensor(gradients[l]);
+        // [dK; db] in one row-major buffer: dK is its first d_in rows, db its last row.
+        const [rows, cols] = gradients[l].shape;
+        const values = storage.view(backend, gradients[l]);
+        fetches[`GK${l}`] = new this.ort.Tensor('float32', values.subarray(0, (rows - 1) * cols), [rows - 1, cols]);
+        fetches[`Gb${l}`] = new this.ort.Tensor('float32', values.subarray((rows - 1) * cols), [1, cols]);
       });
       const out = this.session.run(feeds, fetches, {});
       const loss = (out.loss.data as Float32Array)[0];

@@ -1,0 +1,15 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { selectBackend } from '@fisherkit/core';
+await selectBackend({ backend: 'wasm' });
+const n = 785 * 1000;
+const a = tf.randomNormal([785, 1000]); const b = tf.randomNormal([785, 1000]);
+const time = (name: string, f: () => void) => { for (let i = 0; i < 3; i++) f(); const t = performance.now(); for (let i = 0; i < 20; i++) f(); console.log(name, ((performance.now() - t) / 20).toFixed(3), 'ms'); };
+time('tf.add', () => tf.add(a, b).dispose());
+time('tf.mul scalar', () => tf.mul(a, 0.5).dispose());
+time('tf.slice', () => tf.slice(a, [0, 0], [784, -1]).dispose());
+const backend = tf.backend() as any;
+const view = (t: tf.Tensor) => new Float32Array(backend.wasm.HEAPU8.buffer, backend.dataIdMap.get(t.dataId).memoryOffset, t.size);
+time('js axpy in place', () => { const x = view(a), y = view(b); for (let i = 0; i < n; i++) y[i] = y[i] * 0.9 + x[i]; });
+const c = tf.randomNormal([785, 1000]);
+time('js fused sgd (v=mu v+g; w-=eta v)', () => { const g = view(a), v = view(b), w = view(c); for (let i = 0; i < n; i++) { const vi = 0.9 * v[i] + g[i]; v[i] = vi; w[i] -= 0.01 * vi; } });
+time('js finite probe', () => { const g = view(a); let s = 0; for (let i = 0; i < n; i++) s += g[i] * 0; if (s !== 0) throw 1; });
