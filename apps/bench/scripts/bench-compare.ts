@@ -17,6 +17,7 @@
  *     npm run bench:compare -- --methods sgd,kfac --steps 8  # a quick look
  *     npm run bench:compare -- --problem faces --steps 5 --refresh-every 3 --json faces.json
  *     npm run bench:compare -- --from faces.json             # the tables of an earlier run again
+ *     npm run bench:compare -- --pytorch --python /usr/bin/python3  # also PyTorch 1.13 on this machine (apt-get install python3-torch)
  *     npm run bench:compare -- --matmul onnx --matmul-threads 1  # matMuls and gradient passes on ONNX Runtime (@fisherkit/matmul-onnx)
  *     npm run bench:compare -- --matmul onnx --gradient-pass tfjs   # ONNX Runtime matMuls inside the tfjs pass
  */
@@ -26,6 +27,7 @@ import { fileURLToPath } from 'node:url';
 import { selectBackend, type BackendInfo } from '@fisherkit/core';
 import { installMatMul, parseMatMul, type MatMulChoice, type MatMulInfo } from '../src/matmul-option.js';
 import { runInChildProcess } from '../src/perf/child-run.js';
+import { amortisedPytorchMs, PYTORCH_COUNTERPART, pytorchHere, type PytorchRun } from '../src/perf/pytorch-here.js';
 import { machineInfo, type MachineInfo } from '../src/machine.js';
 import { problemPreset } from '../src/presets.js';
 import {
@@ -135,6 +137,9 @@ const loadText = (l: Load): string => `${l.start.map((x) => x.toFixed(2)).join('
 
 type Timed = StepTimingResult & { load: Load };
 
+/** PyTorch 1.13 measured on this machine (`--pytorch`), 2 threads and 1. */
+type PytorchHere = { threads2: PytorchRun; threads1: PytorchRun };
+
 interface ProblemReport {
   problem: string;
   sizes: number[];
@@ -145,6 +150,7 @@ interface ProblemReport {
   sixPB: number;
   matmul: MatMulResult;
   methods: Timed[];
+  pytorch?: PytorchHere;
 }
 
 function tables(r: ProblemReport, every: number): string {
@@ -203,6 +209,28 @@ function tables(r: ProblemReport, every: number): string {
     }
     lines.push('');
   }
+  if (r.pytorch) lines.push(pytorchTable(r, r.pytorch, every));
+  return lines.join('\n');
+}
+
+/** Ours beside PyTorch measured on this machine: wall ms against 2 threads, CPU ms against 1. */
+function pytorchTable(r: ProblemReport, pt: PytorchHere, every: number): string {
+  const lines = [
+    `Same machine: PyTorch ${pt.threads2.torch} (\`pytorch-step.py\`: sgd and adam are torch.optim; kfac-like and rank2-like are the Kronecker step's work written from the mathematics, refresh amortised at T = ${every}).`,
+    '',
+    '| method | ours, amortised wall ms | PyTorch here, 2 threads | ratio (target ≤ 1.5×) | ours, amortised CPU ms | PyTorch here, 1 thread | ratio |',
+    '|---|---|---|---|---|---|---|',
+  ];
+  for (const m of r.methods) {
+    const two = amortisedPytorchMs(pt.threads2, m.method, every);
+    const one = amortisedPytorchMs(pt.threads1, m.method, every);
+    const wall = amortisedMs(m, every, 'wall');
+    const cpu = amortisedMs(m, every, 'cpu');
+    lines.push(
+      `| ${m.method} | ${fmt(wall)} | ${two === undefined ? '—' : `${fmt(two)} (${PYTORCH_COUNTERPART[m.method]})`} | ${two ? `${fmt(wall / two, 2)}×` : '—'} | ${fmt(cpu)} | ${fmt(one)} | ${one ? `${fmt(cpu / one, 2)}×` : '—'} |`,
+    );
+  }
+  lines.push('');
   return lines.join('\n');
 }
 
@@ -274,6 +302,12 @@ async function main(): Promise<void> {
       matmul: { ...mm, backend },
       methods: [],
     };
+    if (process.argv.includes('--pytorch')) {
+      if (problem !== 'mnist') throw new Error('--pytorch times the MNIST auto-encoder only; use --problem mnist');
+      process.stderr.write(`${problem}: PyTorch on this machine (2 threads, then 1)…\n`);
+      const python = option('python') ?? 'python3';
+      report.pytorch = { threads2: pytorchHere(python, 2), threads1: pytorchHere(python, 1) };
+    }
     for (const method of methods) {
       process.stderr.write(`${problem} ${method}: ${steps} steps, refresh every ${refreshEvery}…`);
       const t0 = performance.now();

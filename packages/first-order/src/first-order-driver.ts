@@ -4,6 +4,7 @@ import type { TrainableModel } from '@fisherkit/fisher';
 import {
   arraysToTensors,
   createNonFiniteGuard,
+  finiteFromSums,
   tensorsToArrays,
   type NonFiniteGuard,
   type NonFiniteGuardOptions,
@@ -81,9 +82,9 @@ export function firstOrderOptimizer(
       const weights = weightDecay > 0 ? model.getWeights() : [];
       try {
         const t = step + 1;
-        // x·0 is NaN exactly for NaN/±Inf entries: one download tells which layers are usable.
-        const probe = tf.tidy(() => tf.stack(gradients.map((g) => tf.sum(tf.mul(g, 0)))).dataSync() as Float32Array);
-        const ok = gradients.map((_, l) => Number.isFinite(probe[l]));
+        // One download of the gradients' sums tells which layers are usable (finiteFromSums).
+        const sums = tf.tidy(() => tf.stack(gradients.map((g) => tf.sum(g))).dataSync() as Float32Array);
+        const ok = finiteFromSums(gradients, sums);
         guard ??= createNonFiniteGuard(name, model.layers.map((l) => l.name), guardOptions);
         ok.forEach((good, l) => (good ? guard!.succeeded(l, 'gradient') : guard!.report(l, step, 'gradient')));
         const out = tf.tidy(() => {

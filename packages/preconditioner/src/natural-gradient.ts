@@ -7,6 +7,7 @@ import { plainBlockState } from './block-state.js';
 import { resolveNaturalGradientOptions, type NaturalGradientOptions } from './natural-gradient-options.js';
 import { evaluateSchedule } from './option-checks.js';
 import { arraysToTensors, tensorsToArrays } from './tensor-state.js';
+import { finiteFromSums } from './finite-probe.js';
 import { allFinite, createNonFiniteGuard, type NonFiniteGuard, type NumericalTroubleCause } from './non-finite-guard.js';
 
 /** The plain-data state of a {@link naturalGradient} optimiser (see `getState`). */
@@ -213,14 +214,14 @@ export function naturalGradient<O extends object>(
               const d = b && usable[l] ? b.precondition(grads[l]) : grads[l];
               return d === grads[l] ? d.clone() : d; // never alias the gradients, which are disposed below
             });
-            // One download per step: a finiteness probe of every gradient (x·0 is NaN only for NaN/±Inf)
-            // and every |⟨DW, Δ⟩|.
-            const probes = grads.map((g) => tf.sum(tf.mul(g, 0)));
+            // One download per step: every gradient's sum (its finiteness probe) and every |⟨DW, Δ⟩|.
+            const probes = grads.map((g) => tf.sum(g));
             const sums = pre.map((d, l) => tf.abs(tf.sum(tf.mul(d, grads[l]))));
             const values = tf.stack([...probes, ...sums]).dataSync() as Float32Array;
             const L = bs.length;
+            const gradientFinite = finiteFromSums(grads, values);
             const apply = bs.map((_, l) => {
-              if (!Number.isFinite(values[l])) return guard.report(l, t, 'gradient'), false;
+              if (!gradientFinite[l]) return guard.report(l, t, 'gradient'), false;
               if (!usable[l]) return guard.report(l, t, 'inverse', 'no inverse yet'), false;
               if (!Number.isFinite(values[L + l])) return guard.report(l, t, 'update', `|⟨DW, Δ⟩| = ${values[L + l]}`), false;
               guard.succeeded(l, 'gradient');
