@@ -169,7 +169,7 @@ function tables(r: ProblemReport, every: number): string {
   lines.push('');
   lines.push('CPU ms = process CPU time (user + system) of the single-threaded step ≈ its wall time on an idle core; wall ms as measured under the load shown.');
   lines.push('');
-  lines.push('| method | plain step CPU ms (wall) | refresh CPU ms, cold / warm | amortised CPU ms/step, T = 100 (wall) | PyTorch 2 threads ms | ratio (target ≤ 1.5×) | PyTorch 1 thread ms | CPU ms ÷ 1 thread | peak RSS MB | load (1 min) |');
+  lines.push('| method | plain step CPU ms (wall) | refresh CPU ms, cold / warm | amortised CPU ms/step, T = 100 (wall) | PyTorch 2 threads ms | wall ms ÷ 2 threads (target ≤ 1.5×) | PyTorch 1 thread ms | CPU ms ÷ 1 thread | peak RSS MB | load (1 min) |');
   lines.push('|---|---|---|---|---|---|---|---|---|---|');
   for (const m of r.methods) {
     const am = amortisedMs(m, every, 'cpu');
@@ -177,7 +177,7 @@ function tables(r: ProblemReport, every: number): string {
     const pt1 = r.problem === 'mnist' ? PYTORCH_1_THREAD[m.method] : undefined;
     lines.push(
       `| ${m.method}${m.inverseWorker ? ' (inverse worker)' : ''} | ${fmt(m.plainCpuMs)} (${fmt(m.plainMs)}) | ${m.coldRefreshCpuMs === null ? '—' : `${fmt(m.coldRefreshCpuMs)} / ${fmt(m.warmRefreshCpuMs)}`} | ` +
-        `${fmt(am)} (${fmt(amortisedMs(m, every, 'wall'))}) | ${pt ?? '—'} | ${pt ? `${fmt(am / pt, 1)}×` : '—'} | ${pt1 ?? '—'} | ${pt1 ? `${fmt(am / pt1, 1)}×` : '—'} | ${fmt(m.peakRssBytes / 2 ** 20)} | ${m.load.start[0].toFixed(2)}–${m.load.end[0].toFixed(2)} |`,
+        `${fmt(am)} (${fmt(amortisedMs(m, every, 'wall'))}) | ${pt ?? '—'} | ${pt ? `${fmt(amortisedMs(m, every, 'wall') / pt, 2)}×` : '—'} | ${pt1 ?? '—'} | ${pt1 ? `${fmt(am / pt1, 1)}×` : '—'} | ${fmt(m.peakRssBytes / 2 ** 20)} | ${m.load.start[0].toFixed(2)}–${m.load.end[0].toFixed(2)} |`,
     );
   }
   lines.push('');
