@@ -39,9 +39,9 @@ export function denseGradientModel({ sizes, activations, loss }: DenseGradientSp
   const kernels = sizes.slice(1).map((out, l) => g.input(`K${l}`, 'float32', [sizes[l], out]));
   const biases = sizes.slice(1).map((out, l) => g.input(`b${l}`, 'float32', [out]));
   const axis1 = g.constant('int64', [1], [1]);
-  const zero = g.constant('float32', [], [0]);
-  let one: string | undefined;
-  const unit = () => (one ??= g.constant('float32', [], [1]));
+  // Scalar constants are declared on first use: ONNX Runtime warns about unused initializers.
+  const scalars = new Map<number, string>();
+  const scalar = (value: number): string => scalars.get(value) ?? scalars.set(value, g.constant('float32', [], [value])).get(value)!;
 
   const pre: string[] = [];
   for (let l = 0; l < layers; l++) {
@@ -65,7 +65,7 @@ export function denseGradientModel({ sizes, activations, loss }: DenseGradientSp
     outGrad = g.node('Sub', [g.node('Sigmoid', [s]), y]);
   } else if (loss === 'mse') {
     const r = g.node('Sub', [s, y]);
-    perUnit = g.node('Mul', [g.node('Mul', [r, r]), g.constant('float32', [], [0.5])]);
+    perUnit = g.node('Mul', [g.node('Mul', [r, r]), scalar(0.5)]);
     outGrad = r;
   } else {
     perUnit = g.node('Neg', [g.node('Mul', [y, g.node('LogSoftmax', [s], { axis: { i: 1 } })])]);
@@ -80,7 +80,7 @@ export function denseGradientModel({ sizes, activations, loss }: DenseGradientSp
     // Two outputs that the caller points at the two parts of one [d_a, d_g] buffer (no concatenation).
     g.output(g.node('Gemm', [x[l], delta], { transA: { i: 1 } }, `GK${l}`), 'float32', [sizes[l], sizes[l + 1]]);
     g.output(g.node('Gemm', [onesColumn, delta], { transA: { i: 1 } }, `Gb${l}`), 'float32', [1, sizes[l + 1]]);
-    if (l > 0) delta = derivative(g, activations[l - 1], g.node('Gemm', [delta, kernels[l]], { transB: { i: 1 } }), x[l], unit, zero);
+    if (l > 0) delta = derivative(g, activations[l - 1], g.node('Gemm', [delta, kernels[l]], { transB: { i: 1 } }), x[l], scalar);
   }
   return g.toBytes();
 }
@@ -99,14 +99,20 @@ function activate(g: OnnxGraph, activation: DenseGradientSpec['activations'][num
 }
 
 /** `back ⊙ act'(s)`, written with the activation's output `x = act(s)`. */
-function derivative(g: OnnxGraph, activation: DenseGradientSpec['activations'][number], back: string, x: string, one: () => string, zero: string): string {
+function derivative(
+  g: OnnxGraph,
+  activation: DenseGradientSpec['activations'][number],
+  back: string,
+  x: string,
+  scalar: (value: number) => string,
+): string {
   switch (activation) {
     case 'relu':
-      return g.node('Where', [g.node('Greater', [x, zero]), back, zero]); // 1[s > 0] · back, as relu(s) > 0 ⇔ s > 0
+      return g.node('Where', [g.node('Greater', [x, scalar(0)]), back, scalar(0)]); // 1[s > 0] · back, as relu(s) > 0 ⇔ s > 0
     case 'sigmoid':
-      return g.node('Mul', [back, g.node('Mul', [x, g.node('Sub', [one(), x])])]);
+      return g.node('Mul', [back, g.node('Mul', [x, g.node('Sub', [scalar(1), x])])]);
     case 'tanh':
-      return g.node('Mul', [back, g.node('Sub', [one(), g.node('Mul', [x, x])])]);
+      return g.node('Mul', [back, g.node('Sub', [scalar(1), g.node('Mul', [x, x])])]);
     case 'linear':
       return back;
   }
