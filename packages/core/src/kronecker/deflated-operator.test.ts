@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { ShapeError } from '../errors.js';
-import { zeros } from '../matrix/matrix.js';
+import { fromData, zeros, type Matrix } from '../matrix/matrix.js';
 import { createRng } from '../random/rng.js';
 import { deflatedOperator } from './deflated-operator.js';
+import { leadingKroneckerPair } from './leading-kronecker-pair.js';
+import { scaledGram } from './scaled-gram.js';
 import { denseFisher } from './dense-fisher.js';
 import { rearrange } from './rearrange.js';
 import { rfOperator } from './rf-operator.js';
@@ -41,5 +43,37 @@ describe('deflatedOperator', () => {
     term.A.data.fill(100);
     expect(Array.from(op.times(y).data)).toEqual(Array.from(before.data));
     expect(() => deflatedOperator(rfOperator(a, g), [{ A: zeros(3, 3), G: zeros(2, 2) }])).toThrow(ShapeError);
+  });
+});
+
+describe('deflatedOperator, compressed, with KFAC factors of an ill-conditioned sample Gram', () => {
+  // 32 gradient rows that are 3 base rows plus 1e-5 noise: the squared Gram is nearly singular, so
+  // the KFAC factor G = gᵀg/m (in the span exactly) round-trips through the coordinates at ≈ 1.7e-9.
+  function nearlyRepeated(): { a: Matrix; g: Matrix } {
+    const rng = createRng(2);
+    const [m, da, dg, k] = [32, 6, 12, 3];
+    const base = Array.from({ length: k * dg }, () => rng.normal());
+    const g = new Float64Array(m * dg);
+    for (let i = 0; i < m; i++) for (let j = 0; j < dg; j++) g[i * dg + j] = base[(i % k) * dg + j] + 1e-5 * rng.normal();
+    const a = new Float64Array(m * da);
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j < da - 1; j++) a[i * da + j] = rng.normal();
+      a[i * da + da - 1] = 1;
+    }
+    return { a: fromData(m, da, a), g: fromData(m, dg, g) };
+  }
+
+  it('keeps the compressed form (its resolution is √GRAM_CUTOFF) and finds the explicit operator’s leading pair', () => {
+    const { a, g } = nearlyRepeated();
+    const kfac = { A: scaledGram(a, 1 / a.rows), G: scaledGram(g, 1 / g.rows) };
+    const compressed = deflatedOperator(rfOperator(a, g, { compressed: true }), [kfac]);
+    expect(compressed.compressed).toBeDefined();
+    const explicit = deflatedOperator(rfOperator(a, g, { compressed: false }), [kfac]);
+    expect(explicit.compressed).toBeUndefined();
+    const fast = leadingKroneckerPair(compressed, { tol: 1e-10, maxIterations: 2000 });
+    const slow = leadingKroneckerPair(explicit, { tol: 1e-10, maxIterations: 2000 });
+    expect(Math.abs(fast.sigma - slow.sigma)).toBeLessThan(1e-6 * slow.sigma);
+    const term = (t: { A: Matrix; G: Matrix }) => rearrangedSum([t]);
+    expect(diffNorm(term(fast.term).data, term(slow.term).data)).toBeLessThan(1e-5 * normOf(term(slow.term).data));
   });
 });
