@@ -13,12 +13,14 @@
  *     npm run bench:width -- --widths 128,256,512 --methods sgd,kfac
  *     npm run bench:width -- --limit lanczos=1024 --json width.json
  *     npm run bench:width -- --from width.json                # table and figure again from saved times
+ *     npm run bench:width -- --matmul onnx --matmul-threads 1  # ONNX Runtime products and graph pass, one thread
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { TopLevelSpec } from 'vega-lite';
-import { selectBackend } from '@fisherkit/core';
+import { selectBackend, type BackendInfo } from '@fisherkit/core';
+import { installMatMul, parseMatMul, type MatMulChoice, type MatMulInfo } from '../src/matmul-option.js';
 import { runInChildProcess } from '../src/perf/child-run.js';
 import { machineInfo } from '../src/machine.js';
 import { amortisedMs, parameterCount, stepMatMuls, flops, summariseSteps, timeTrainingSteps, type StepTimingResult, type StepTimingSpec } from '../src/perf/step-timing.js';
@@ -31,8 +33,11 @@ function option(name: string): string | undefined {
   return i < 0 ? undefined : process.argv[i + 1];
 }
 
-function spawnChild(spec: StepTimingSpec): Promise<StepTimingResult & { load: { start: number[]; end: number[] } }> {
-  return runInChildProcess(fileURLToPath(import.meta.url), spec, `for ${spec.method} ${spec.sizes?.join('-')}`);
+/** What a child measures: a step-timing spec and the matMul kernel / gradient pass it installs first. */
+type WidthJob = { spec: StepTimingSpec; matMul: MatMulChoice };
+
+function spawnChild(job: WidthJob): Promise<StepTimingResult & { load: { start: number[]; end: number[] } }> {
+  return runInChildProcess(fileURLToPath(import.meta.url), job, `for ${job.spec.method} ${job.spec.sizes?.join('-')}`);
 }
 
 const fmt = (x: number | null | undefined, digits = 0): string => (x === null || x === undefined || !Number.isFinite(x) ? '—' : x.toFixed(digits));
@@ -74,12 +79,20 @@ function figure(rows: Timed[], every: number, title: string): TopLevelSpec {
   } as TopLevelSpec;
 }
 
+/** `, ONNX Runtime matMuls (1 thread), graph pass` or nothing for the backend's own kernel. */
+function kernelText(backend: BackendInfo & { matMul?: MatMulInfo }): string {
+  const m = backend.matMul;
+  if (!m || m.kernel !== 'onnx') return '';
+  return `, ONNX Runtime matMuls (${m.threads ?? 'all'} thread${m.threads === 1 ? '' : 's'})${m.gradientPass === 'onnx' ? ', graph pass' : ''}`;
+}
+
 async function main(): Promise<void> {
   const childIndex = process.argv.indexOf('--child');
   if (childIndex >= 0) {
-    await selectBackend();
+    const job = JSON.parse(process.argv[childIndex + 1]) as WidthJob;
+    const installed = await installMatMul(job.matMul, await selectBackend());
     const start = os.loadavg();
-    const r = await timeTrainingSteps(JSON.parse(process.argv[childIndex + 1]) as StepTimingSpec);
+    const r = await timeTrainingSteps(job.spec, installed.attachGradientPass);
     process.stdout.write(`@@${JSON.stringify({ ...r, load: { start, end: os.loadavg() } })}\n`);
     return;
   }
@@ -92,8 +105,13 @@ async function main(): Promise<void> {
   // --limit lanczos=1024,kfac=2048: skip a method above a width (a rank-2 refresh at 2048 takes minutes)
   const limits = new Map((option('limit') ?? '').split(',').filter(Boolean).map((kv) => [kv.split('=')[0], Number(kv.split('=')[1])] as const));
   const from = option('from');
-  const saved = from ? (JSON.parse(readFileSync(from, 'utf8')) as { machine: ReturnType<typeof machineInfo>; backend: Awaited<ReturnType<typeof selectBackend>>; steps: number; refreshEvery: number; rows: Timed[] }) : null;
-  const backend = saved ? saved.backend : await selectBackend();
+  const saved = from
+    ? (JSON.parse(readFileSync(from, 'utf8')) as { machine: ReturnType<typeof machineInfo>; backend: BackendInfo & { matMul?: MatMulInfo }; steps: number; refreshEvery: number; rows: Timed[] })
+    : null;
+  const matMul = parseMatMul(option('matmul'), option('matmul-threads'), option('gradient-pass'));
+  const backend: BackendInfo & { matMul?: MatMulInfo } = saved
+    ? saved.backend
+    : { ...(await selectBackend()), matMul: { kernel: matMul.kernel, gradientPass: matMul.gradientPass, ...(matMul.threads ? { threads: matMul.threads } : {}) } };
   const machine = saved ? saved.machine : machineInfo();
   // --from <json>: re-summarise the saved per-step times and redraw, without measuring again
   const rows: Timed[] = saved
@@ -109,24 +127,27 @@ async function main(): Promise<void> {
       process.stderr.write(`width ${width} ${method}…`);
       const t0 = performance.now();
       const r = await spawnChild({
-        problem: 'mnist',
-        method,
-        batchSize: 512,
-        fisherBatchSize: 128,
-        sizes,
-        activations: ['relu', 'relu', 'sigmoid'],
-        loss: 'bce',
-        steps,
-        refreshEvery,
-        warmupSteps: 1,
-        interleaveMatMuls: method === 'sgd',
+        matMul,
+        spec: {
+          problem: 'mnist',
+          method,
+          batchSize: 512,
+          fisherBatchSize: 128,
+          sizes,
+          activations: ['relu', 'relu', 'sigmoid'],
+          loss: 'bce',
+          steps,
+          refreshEvery,
+          warmupSteps: 1,
+          interleaveMatMuls: method === 'sgd',
+        },
       });
       process.stderr.write(` plain ${fmt(r.plainCpuMs)} CPU ms, refresh ${fmt(r.coldRefreshCpuMs)} / ${fmt(r.warmRefreshCpuMs)} (${fmt((performance.now() - t0) / 1000)} s)\n`);
       rows.push({ ...r, width });
     }
   }
   const lines = [
-    `Machine: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}; backend ${backend.name}; network w-w-w-w, batch 512, Fisher batch 128; ${saved?.steps ?? steps} steps, refreshes every ${saved?.refreshEvery ?? refreshEvery} while timing.`,
+    `Machine: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}; backend ${backend.name}${kernelText(backend)}; network w-w-w-w, batch 512, Fisher batch 128; ${saved?.steps ?? steps} steps, refreshes every ${saved?.refreshEvery ?? refreshEvery} while timing.`,
     '',
     '| width | parameters | step GFLOP | method | plain CPU ms (wall) | refresh CPU ms, cold / warm | amortised CPU ms, T = 100 | ÷ SGD | step matMuls alone, CPU ms | load (1 min) |',
     '|---|---|---|---|---|---|---|---|---|---|',
@@ -141,7 +162,9 @@ async function main(): Promise<void> {
     );
   }
   process.stdout.write(`${lines.join('\n')}\n`);
-  const { svg, png } = await renderFigure(figure(rows, every, `${machine.cpu} (${machine.cores} cores), ${backend.name}, CPU time; solid: plain step, dashed: refreshes amortised at T = ${every}`));
+  const { svg, png } = await renderFigure(
+    figure(rows, every, `${machine.cpu} (${machine.cores} cores), ${backend.name}${kernelText(backend)}, CPU time; solid: plain step, dashed: amortised at T = ${every}`),
+  );
   mkdirSync(out.replace(/\/[^/]*$/, ''), { recursive: true });
   writeFileSync(`${out}.svg`, svg);
   writeFileSync(`${out}.png`, png);
