@@ -74,7 +74,14 @@ function figure(rows: Timed[], every: number, title: string): TopLevelSpec {
       x: { field: 'width', type: 'quantitative', scale: { type: 'log', base: 2 }, axis: { values: [...new Set(rows.map((r) => r.width))] }, title: 'layer width w (network w-w-w-w, batch 512)' },
       y: { field: 'ms', type: 'quantitative', scale: { type: 'log' }, title: 'CPU ms per step (≈ wall ms on an idle core)' },
       color: { field: 'series', type: 'nominal', title: 'method' },
-      strokeDash: { field: 'kind', type: 'nominal', title: 'time', scale: { domain: ['plain step', `amortised, T = ${every}`], range: [[1, 0], [6, 3]] } },
+      strokeDash: {
+        field: 'kind',
+        type: 'nominal',
+        title: 'time',
+        scale: { domain: ['plain step', `amortised, T = ${every}`], range: [[1, 0], [6, 3]] },
+        // Without its own stroke the dash legend draws invisible symbols.
+        legend: { symbolType: 'stroke', symbolStrokeWidth: 2, encode: { symbols: { update: { stroke: { value: '#444' } } } } },
+      },
     },
   } as TopLevelSpec;
 }
