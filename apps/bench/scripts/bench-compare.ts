@@ -197,14 +197,21 @@ function tables(r: ProblemReport, every: number): string {
       `Step FLOPs: ${fmt(r.stepFlops / 1e9, 2)} GFLOP counted matMul by matMul (6 × parameters × batch = ${fmt(r.sixPB / 1e9, 2)} GFLOP; the first layer's input gradient is never formed).`,
     );
     lines.push('');
-    lines.push('| method | amortised CPU ms/step | SGD + application matMuls, CPU ms | ratio (target ≤ 1.15) | plain step ÷ SGD | amortised ÷ SGD |');
-    lines.push('|---|---|---|---|---|---|');
+    // CPU ms count the inverse worker's thread too (the single-core cost); wall ms are the step time
+    // with the worker on the second core, which is what the section's lever is about.
+    lines.push(
+      '| method | amortised CPU ms/step | SGD + application matMuls, CPU ms | ratio on CPU ms (target ≤ 1.15) | amortised wall ms/step | SGD + application matMuls, wall ms | ratio on wall ms (target ≤ 1.15) | plain step ÷ SGD (CPU) |',
+    );
+    lines.push('|---|---|---|---|---|---|---|---|');
     for (const m of r.methods.filter((x) => TERMS[x.method])) {
       const am = amortisedMs(m, every, 'cpu');
-      const app = r.matmul.application[TERMS[m.method] as 1 | 2].cpuMs;
-      const floor = sgd.plainCpuMs + app;
+      const amWall = amortisedMs(m, every, 'wall');
+      const app = r.matmul.application[TERMS[m.method] as 1 | 2];
+      const floor = sgd.plainCpuMs + app.cpuMs;
+      const floorWall = sgd.plainMs + app.ms;
       lines.push(
-        `| ${m.method} | ${fmt(am)} | ${fmt(sgd.plainCpuMs)} + ${fmt(app)} = ${fmt(floor)} | ${fmt(am / floor, 2)} | ${fmt(m.plainCpuMs / sgd.plainCpuMs, 2)}× | ${fmt(am / sgd.plainCpuMs, 2)}× |`,
+        `| ${m.method} | ${fmt(am)} | ${fmt(sgd.plainCpuMs)} + ${fmt(app.cpuMs)} = ${fmt(floor)} | ${fmt(am / floor, 2)} | ` +
+          `${fmt(amWall)} | ${fmt(sgd.plainMs)} + ${fmt(app.ms)} = ${fmt(floorWall)} | ${fmt(amWall / floorWall, 2)} | ${fmt(m.plainCpuMs / sgd.plainCpuMs, 2)}× |`,
       );
     }
     lines.push('');
