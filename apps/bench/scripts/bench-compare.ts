@@ -18,6 +18,7 @@
  *     npm run bench:compare -- --problem faces --steps 5 --refresh-every 3 --json faces.json
  *     npm run bench:compare -- --from faces.json             # the tables of an earlier run again
  *     npm run bench:compare -- --pytorch --python /usr/bin/python3  # also PyTorch 1.13 on this machine (apt-get install python3-torch)
+ *     npm run bench:compare -- --no-inverse-worker          # refresh inverses on the main thread (the worker is the preset)
  *     npm run bench:compare -- --matmul onnx --matmul-threads 1  # matMuls and gradient passes on ONNX Runtime (@fisherkit/matmul-onnx)
  *     npm run bench:compare -- --matmul onnx --gradient-pass tfjs   # ONNX Runtime matMuls inside the tfjs pass
  */
@@ -320,7 +321,17 @@ async function main(): Promise<void> {
       const t0 = performance.now();
       const r = await spawnChild<Timed>({
         kind: 'step',
-        spec: { problem, method, batchSize, fisherBatchSize, steps, refreshEvery, warmupSteps, interleaveMatMuls: !TERMS[method] },
+        spec: {
+          problem,
+          method,
+          batchSize,
+          fisherBatchSize,
+          steps,
+          refreshEvery,
+          warmupSteps,
+          interleaveMatMuls: !TERMS[method],
+          ...(process.argv.includes('--no-inverse-worker') ? { inverseWorker: false } : {}),
+        },
       });
       process.stderr.write(` plain ${fmt(r.plainMs)} ms, refresh ${fmt(r.coldRefreshMs)} / ${fmt(r.warmRefreshMs)} ms (${fmt((performance.now() - t0) / 1000)} s)\n`);
       report.methods.push(r);

@@ -228,6 +228,8 @@ export interface StepTimingSpec {
   /** Time the step's own matMuls ({@link stepMatMuls}) alone after every timed plain step. */
   interleaveMatMuls?: boolean;
   seed?: number;
+  /** Natural-gradient methods: refresh inverses on the worker thread (the preset, default) or on the main thread (`false`). */
+  inverseWorker?: boolean;
 }
 
 /** Result of {@link timeTrainingSteps} (milliseconds). */
@@ -303,6 +305,7 @@ export async function timeTrainingSteps(
           }
         : {}),
       seed: String(spec.seed ?? 0),
+      ...(natural && spec.inverseWorker !== undefined ? { inverseWorker: spec.inverseWorker } : {}),
     },
     resolved,
   );
