@@ -83,27 +83,21 @@ export function installOnnxFloat64Products(options: OnnxFloat64ProductsOptions =
   let sessions: { nt: OrtNativeSession; nn: OrtNativeSession } | undefined = { nt: load(true), nn: load(false) };
   const stats = { calls: 0, multiplyAdds: 0 };
   const { Tensor } = ort;
+  /** `out = c − a · op(b)` on one session; `bDims` is b's shape ([n, k] for Bᵀ, [k, n] for B). */
+  const subtract = (session: OrtNativeSession, m: number, n: number, k: number, a: Float64Array, b: Float64Array, bDims: number[], c: Float64Array, out: Float64Array): void => {
+    session.run(
+      { A: new Tensor('float64', a, [m, k]), B: new Tensor('float64', b, bDims), C: new Tensor('float64', c, [m, n]) },
+      { Y: new Tensor('float64', out, [m, n]) },
+      {},
+    );
+    stats.calls++;
+    stats.multiplyAdds += m * n * k;
+  };
   const provider: Float64ProductProvider = {
     name: `onnxruntime-node ${ort.version} DGEMM, ${threads} thread${threads === 1 ? '' : 's'}`,
     minWork,
-    subtractProductNT(m, n, k, a, b, c, out) {
-      sessions!.nt.run(
-        { A: new Tensor('float64', a, [m, k]), B: new Tensor('float64', b, [n, k]), C: new Tensor('float64', c, [m, n]) },
-        { Y: new Tensor('float64', out, [m, n]) },
-        {},
-      );
-      stats.calls++;
-      stats.multiplyAdds += m * n * k;
-    },
-    subtractProductNN(m, n, k, a, b, c, out) {
-      sessions!.nn.run(
-        { A: new Tensor('float64', a, [m, k]), B: new Tensor('float64', b, [k, n]), C: new Tensor('float64', c, [m, n]) },
-        { Y: new Tensor('float64', out, [m, n]) },
-        {},
-      );
-      stats.calls++;
-      stats.multiplyAdds += m * n * k;
-    },
+    subtractProductNT: (m, n, k, a, b, c, out) => subtract(sessions!.nt, m, n, k, a, b, [n, k], c, out),
+    subtractProductNN: (m, n, k, a, b, c, out) => subtract(sessions!.nn, m, n, k, a, b, [k, n], c, out),
   };
   let restore: () => void;
   try {

@@ -4,6 +4,7 @@ import { FisherkitError, OptionError, ShapeError } from '@fisherkit/core';
 import type { DenseGradientPass, DenseLayerParams, GradientResult, LossName } from '@fisherkit/fisher';
 import { denseGradientModel } from './dense-gradient-graph.js';
 import { float32Storage, type SupportedBackend } from './float32-storage.js';
+import { createModelSession } from './gemm-sessions.js';
 import { resolveThreads } from './options.js';
 import { loadOrtBinding, type OrtBinding, type OrtNativeSession, type OrtTensor } from './ort-binding.js';
 
@@ -66,17 +67,7 @@ export function createOnnxGradientPass(
   }
   const sizes = layerSizes(layers);
   const ort = loadOrtBinding();
-  const session = ort.createSession();
-  const bytes = denseGradientModel({ sizes, activations: layers.map((p) => p.activation), loss });
-  session.loadModel(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.byteLength, {
-    intraOpNumThreads: threads,
-    interOpNumThreads: 1,
-    executionMode: 'sequential',
-    graphOptimizationLevel: 'all',
-    enableCpuMemArena: true,
-    // Measured: spinning gains nothing inside one graph (62 ms sleeping vs 66 ms spinning per MNIST pass, 2 threads).
-    extra: { 'session.intra_op.allow_spinning': '0' },
-  });
+  const session = createModelSession(ort, denseGradientModel({ sizes, activations: layers.map((p) => p.activation), loss }), threads);
   return new NativeGradientPass(ort, session, sizes, layers.map((p) => p.activation), loss, threads, backendName);
 }
 
