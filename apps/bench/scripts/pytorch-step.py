@@ -96,14 +96,14 @@ def kronecker(terms, x, steps):
         loss = loss_fn(model(x), x)
         loss.backward()
         with torch.no_grad():
+            grads = [torch.cat([m.weight.grad, m.bias.grad[:, None]], 1) for m in lin]  # d_g x d_a
             pre = []
-            for m, (qa, qg, d) in zip(lin, basis):
-                v = torch.cat([m.weight.grad, m.bias.grad[:, None]], 1)  # d_g x d_a
+            for v, (qa, qg, d) in zip(grads, basis):
                 if terms == 1:
                     pre.append(qg @ v @ qa)  # G^-1 V A^-1 with the inverses held
                 else:
                     pre.append(qg @ ((qg.t() @ v @ qa) * d) @ qa.t())
-            total = sum(float((p * torch.cat([m.weight.grad, m.bias.grad[:, None]], 1)).sum()) for p, m in zip(pre, lin))
+            total = sum(float((p * v).sum()) for p, v in zip(pre, grads))
             nu = min(1.0, (0.01 / (1e-4 * abs(total) + 1e-30)) ** 0.5)
             for i, (p, m) in enumerate(zip(pre, lin)):
                 w = torch.cat([m.weight, m.bias[:, None]], 1)
