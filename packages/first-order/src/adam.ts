@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { assertKnownOptions, checkNumber, checkSchedule, evaluateSchedule, type NumericalWarning, type Optimizer, type Schedule } from '@fisherkit/preconditioner';
+import { adamUpdate } from './adam-update.js';
 import { firstOrderOptimizer } from './first-order-driver.js';
 import { checkGuardOptions } from './guard-options.js';
 
@@ -57,5 +58,8 @@ export function adam(options: AdamOptions = {}): Optimizer {
       return tf.mul(tf.div(mHat, tf.add(tf.sqrt(vHat), epsilon)), -eta) as tf.Tensor2D;
     });
     return { buffers: { m, v }, deltas };
-  }, guardOptions);
+  }, guardOptions, (t, context) => {
+    const eta = evaluateSchedule(learningRate, context, 'learningRate', what);
+    return (g, buffers, w, next) => adamUpdate(g, buffers.m, buffers.v, w, next, { eta, beta1, beta2, epsilon, weightDecay, t });
+  });
 }

@@ -1,11 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { FisherkitError, OptionError, ShapeError } from '@fisherkit/core';
-import type { TrainableModel } from '@fisherkit/fisher';
+import type { LayerWeightViews, TrainableModel } from '@fisherkit/fisher';
 import {
   arraysToTensors,
   createNonFiniteGuard,
   finiteFromSums,
+  layerSums,
+  sameSizes,
   tensorsToArrays,
+  viewsOf,
   type NonFiniteGuard,
   type NonFiniteGuardOptions,
   type Optimizer, type OptimizerState, type StepContext } from '@fisherkit/preconditioner';
@@ -34,9 +37,22 @@ export type FirstOrderRule = (
 ) => { buffers: Record<string, tf.Tensor2D[]>; deltas: tf.Tensor2D[] };
 
 /**
+ * The same rule fused for in-place views (see `fusedStep` of {@link firstOrderOptimizer}): called
+ * once per step, it returns the update of one layer, which reads the gradient `g` (`[d_a, d_g]`
+ * layout, weight decay not yet added) and the current weights `w`, updates its buffers in place
+ * and writes the new weights `next`. Must give the values of the tfjs rule up to float32 rounding.
+ */
+export type FusedFirstOrderRule = (
+  t: number,
+  context: StepContext,
+) => (g: Float32Array, buffers: Record<string, Float32Array>, w: LayerWeightViews, next: LayerWeightViews) => void;
+
+/**
  * Shared machinery of the first-order baselines: one gradient pass, coupled weight decay
  * `g = DW + wd · W`, the method's rule, buffers owned by the optimiser (zeros at the first step),
- * plain-data state. A layer whose gradient holds NaN/Infinity is skipped for that step (buffers
+ * plain-data state. With `fusedStep` and a model that offers `beginWeightRewrite` (wasm and cpu
+ * backends), the step runs as two passes over plain views instead of tfjs kernels: one Float64
+ * sum per gradient (its finiteness probe) and the fused rule. A layer whose gradient holds NaN/Infinity is skipped for that step (buffers
  * kept, weights unmoved) with a counted warning; `guardOptions.maxConsecutive` such steps in a row
  * stop training with a NonFiniteError naming the layer and the step.
  *
@@ -52,6 +68,7 @@ export function firstOrderOptimizer(
   weightDecay: number,
   rule: FirstOrderRule,
   guardOptions: NonFiniteGuardOptions = {},
+  fusedStep?: FusedFirstOrderRule,
 ): Optimizer {
   let step = 0;
   let shapes: [number, number][] | null = null;
@@ -69,6 +86,54 @@ export function firstOrderOptimizer(
     shapes = s;
   };
 
+  /** The rule with tfjs ops: new buffers, deltas applied with `applyDeltas`; skipped layers keep both. */
+  const tfjsStep = (model: TrainableModel, gradients: tf.Tensor2D[], weights: tf.Tensor2D[], ok: boolean[], t: number, context: StepContext): void => {
+    const out = tf.tidy(() => {
+      const g = gradients.map((gr, l) => {
+        const usable = ok[l] ? gr : tf.zerosLike(gr);
+        return weightDecay > 0 ? (tf.add(usable, tf.mul(weights[l], weightDecay)) as tf.Tensor2D) : usable;
+      });
+      const next = rule(g, buffers!, t, context);
+      if (ok.every(Boolean)) return next;
+      const kept: Record<string, tf.Tensor2D[]> = {};
+      for (const [k, v] of Object.entries(next.buffers)) kept[k] = v.map((b, l) => (ok[l] ? b : buffers![k][l].clone()));
+      return { buffers: kept, deltas: next.deltas.map((d, l) => (ok[l] ? d : (tf.zerosLike(d) as tf.Tensor2D))) };
+    });
+    Object.values(buffers!).forEach((ts) => tf.dispose(ts));
+    buffers = out.buffers;
+    try {
+      model.applyDeltas(out.deltas);
+    } finally {
+      tf.dispose(out.deltas);
+    }
+  };
+
+  /** The fused rule on in-place views; false (nothing changed) when a view is unavailable. */
+  const fusedRewrite = (
+    model: TrainableModel,
+    gradients: tf.Tensor2D[],
+    ok: boolean[],
+    update: ReturnType<FusedFirstOrderRule>,
+  ): boolean => {
+    const rewrite = model.beginWeightRewrite?.();
+    if (!rewrite) return false;
+    let written = ok.map(() => false);
+    try {
+      // Taken after the rewrite's allocations, which may move the wasm heap.
+      const g = viewsOf(gradients, 'read');
+      const b = Object.entries(buffers!).map(([k, ts]) => [k, viewsOf(ts, 'write')] as const);
+      if (!g || b.some(([, v]) => !v)) return false;
+      if (!sameSizes(rewrite.current, [g, ...b.map(([, v]) => v!)])) {
+        throw new ShapeError(`${name}: the model's weight views differ in size from its gradients`);
+      }
+      ok.forEach((good, l) => good && update(g[l], Object.fromEntries(b.map(([k, v]) => [k, v![l]])), rewrite.current[l], rewrite.next[l]));
+      written = ok;
+      return true;
+    } finally {
+      rewrite.commit(written);
+    }
+  };
+
   return {
     name,
     step(model: TrainableModel, x: tf.Tensor2D, y: tf.Tensor2D, context: StepContext): number {
@@ -79,32 +144,19 @@ export function firstOrderOptimizer(
         throw new ShapeError(`${name}: the model's layer shapes differ from the ones this optimiser holds state for; use a new optimiser`);
       }
       const { loss, gradients } = model.computeGradients(x, y);
-      const weights = weightDecay > 0 ? model.getWeights() : [];
+      let weights: tf.Tensor2D[] = [];
       try {
         const t = step + 1;
-        // One download of the gradients' sums tells which layers are usable (finiteFromSums).
-        const sums = tf.tidy(() => tf.stack(gradients.map((g) => tf.sum(g))).dataSync() as Float32Array);
-        const ok = finiteFromSums(gradients, sums);
+        const g = fusedStep && model.beginWeightRewrite ? viewsOf(gradients, 'read') : null;
+        // One Float64 pass (fused) or one download of the gradients' sums tells which layers are usable.
+        const ok = g
+          ? Array.from(layerSums(g, g).gradientSums, Number.isFinite)
+          : finiteFromSums(gradients, tf.tidy(() => tf.stack(gradients.map((gr) => tf.sum(gr))).dataSync() as Float32Array));
         guard ??= createNonFiniteGuard(name, model.layers.map((l) => l.name), guardOptions);
         ok.forEach((good, l) => (good ? guard!.succeeded(l, 'gradient') : guard!.report(l, step, 'gradient')));
-        const out = tf.tidy(() => {
-          const g = gradients.map((gr, l) => {
-            const usable = ok[l] ? gr : tf.zerosLike(gr);
-            return weightDecay > 0 ? (tf.add(usable, tf.mul(weights[l], weightDecay)) as tf.Tensor2D) : usable;
-          });
-          const next = rule(g, buffers!, t, context);
-          if (ok.every(Boolean)) return next;
-          // A skipped layer keeps its buffers and does not move.
-          const kept: Record<string, tf.Tensor2D[]> = {};
-          for (const [k, v] of Object.entries(next.buffers)) kept[k] = v.map((b, l) => (ok[l] ? b : buffers![k][l].clone()));
-          return { buffers: kept, deltas: next.deltas.map((d, l) => (ok[l] ? d : (tf.zerosLike(d) as tf.Tensor2D))) };
-        });
-        Object.values(buffers!).forEach((ts) => tf.dispose(ts));
-        buffers = out.buffers;
-        try {
-          model.applyDeltas(out.deltas);
-        } finally {
-          tf.dispose(out.deltas);
+        if (!(g && fusedRewrite(model, gradients, ok, fusedStep!(t, context)))) {
+          weights = weightDecay > 0 ? model.getWeights() : [];
+          tfjsStep(model, gradients, weights, ok, t, context);
         }
         step = t;
       } finally {

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { assertKnownOptions, checkBoolean, checkNumber, checkSchedule, evaluateSchedule, type NumericalWarning, type Optimizer, type Schedule } from '@fisherkit/preconditioner';
+import { assertKnownOptions, checkBoolean, checkNumber, checkSchedule, evaluateSchedule, momentumUpdate, type NumericalWarning, type Optimizer, type Schedule } from '@fisherkit/preconditioner';
 import { firstOrderOptimizer } from './first-order-driver.js';
 import { checkGuardOptions } from './guard-options.js';
 
@@ -51,5 +51,8 @@ export function sgd(options: SgdOptions): Optimizer {
     const velocity = grads.map((g, l) => tf.add(tf.mul(mu, buffers.velocity[l]), g) as tf.Tensor2D);
     const deltas = velocity.map((v, l) => tf.mul(c, nesterov ? tf.add(grads[l], tf.mul(v, mu)) : v) as tf.Tensor2D);
     return { buffers: { velocity }, deltas };
-  }, guardOptions);
+  }, guardOptions, (_t, context) => {
+    const c = { scale: 1, weightDecay, momentum, nesterov, learningRate: evaluateSchedule(learningRate, context, 'learningRate', what) };
+    return (g, buffers, w, next) => momentumUpdate(g, buffers.velocity, w, next, c);
+  });
 }

@@ -1,11 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { FisherkitError, ShapeError } from '@fisherkit/core';
+import { emptyFloat32, FisherkitError, float32View, ShapeError } from '@fisherkit/core';
 import { computeDenseGradients, readScalar } from './compute-gradients.js';
 import { disposeTrace, forwardOutput, forwardTrace } from './dense-pass.js';
 import type { DenseLayerParams } from './dense-layer-params.js';
 import type { DenseGradientPass } from './dense-gradient-pass.js';
 import { batchLoss } from './loss.js';
-import type { CaptureOptions, GradientResult, LayerSpec, LossName, TrainableModel } from './model.js';
+import type { CaptureOptions, GradientResult, LayerSpec, LayerWeightViews, LossName, TrainableModel, WeightRewrite } from './model.js';
 import { assertBatch, assertInput } from './validate-batch.js';
 import { joinWeights, splitWeights } from './weight-layout.js';
 
@@ -166,6 +166,60 @@ export class DenseStackModel implements TrainableModel {
         p.bias.assign(tf.add(p.bias, bias));
       });
     });
+  }
+
+  /**
+   * Starts a {@link WeightRewrite}: fresh tensors for every layer's kernel and bias, seen in place
+   * beside the current ones, for a fused optimiser update
+   *
+   *     next_l[i] = f(current_l[i], …)   then   W_l ← next_l   for the committed layers
+   *
+   * New tensors rather than writes into the variables, because tfjs-backend-wasm caches packed
+   * matMul weights per tensor. Null when any parameter cannot be viewed (a backend other than
+   * wasm/cpu). Every `beginWeightRewrite` must end with `commit` (with all false to abandon it).
+   *
+   * @example
+   * ```ts
+   * const rewrite = model.beginWeightRewrite();
+   * if (rewrite) {
+   *   rewrite.current.forEach((w, l) => rewrite.next[l].kernel.set(w.kernel.map((v) => 0.9 * v)));
+   *   rewrite.current.forEach((w, l) => rewrite.next[l].bias.set(w.bias));
+   *   rewrite.commit(rewrite.current.map(() => true)); // every weight shrunk by 10%, biases kept
+   * }
+   * ```
+   */
+  beginWeightRewrite(): WeightRewrite | null {
+    this.assertAlive();
+    const tensors = this.params.map((p) => ({ kernel: emptyFloat32(p.kernel.shape), bias: emptyFloat32(p.bias.shape) }));
+    const view = (t: tf.Tensor, mode: 'read' | 'write') => float32View(t, mode);
+    const current: LayerWeightViews[] = [];
+    const next: LayerWeightViews[] = [];
+    for (let l = 0; l < this.params.length; l++) {
+      const c = { kernel: view(this.params[l].kernel, 'read'), bias: view(this.params[l].bias, 'read') };
+      const n = { kernel: view(tensors[l].kernel, 'write'), bias: view(tensors[l].bias, 'write') };
+      if (!c.kernel || !c.bias || !n.kernel || !n.bias) {
+        tensors.forEach((t) => tf.dispose([t.kernel, t.bias]));
+        return null;
+      }
+      current.push(c as LayerWeightViews);
+      next.push(n as LayerWeightViews);
+    }
+    let done = false;
+    return {
+      current,
+      next,
+      commit: (written) => {
+        if (done) throw new FisherkitError('state', 'beginWeightRewrite: this rewrite was already committed; begin a new one');
+        done = true;
+        this.params.forEach((p, l) => {
+          if (written[l]) {
+            p.kernel.assign(tensors[l].kernel as tf.Tensor2D);
+            p.bias.assign(tensors[l].bias as tf.Tensor1D);
+          }
+        });
+        tensors.forEach((t) => tf.dispose([t.kernel, t.bias]));
+      },
+    };
   }
 
   /**

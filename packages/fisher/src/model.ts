@@ -92,5 +92,33 @@ export interface TrainableModel {
   setWeights(weights: readonly tf.Tensor2D[]): void;
   /** Model outputs (after the output activation). */
   predict(x: tf.Tensor2D): tf.Tensor2D;
+  /**
+   * Optional: starts a {@link WeightRewrite}, fresh parameter tensors for a fused optimiser update
+   * to write, or returns null when the backend cannot give in-place views. Optimisers fall back to
+   * `getWeights`/`applyDeltas` otherwise.
+   */
+  beginWeightRewrite?(): WeightRewrite | null;
   dispose(): void;
+}
+
+/**
+ * One layer's parameters seen in place (no copy): `kernel` is the d_in × d_out kernel row-major
+ * and `bias` its d_out biases, so that `[...kernel, ...bias]` is the layer's `[d_a, d_g]` weight
+ * layout. Valid until the next tfjs allocation (a growing wasm heap replaces its buffer).
+ */
+export interface LayerWeightViews {
+  kernel: Float32Array;
+  bias: Float32Array;
+}
+
+/**
+ * New parameters being written for every layer: read `current`, write `next` (uninitialised),
+ * then `commit`. The views are valid until the next tfjs allocation, so take any other views a
+ * loop needs after `beginWeightRewrite` and make no tfjs call before `commit`.
+ */
+export interface WeightRewrite {
+  current: LayerWeightViews[];
+  next: LayerWeightViews[];
+  /** Installs `next` for every layer with `written[l]` true (the others keep their parameters) and frees the rest. */
+  commit(written: readonly boolean[]): void;
 }

@@ -6,6 +6,7 @@ export * from './natural-gradient-options.js';
 export * from './natural-gradient.js';
 export * from './non-finite-guard.js';
 export * from './finite-probe.js';
+export * from './fused-update.js';
 export * from './tensor-state.js';
 export * from './train.js';
 export * from './kronecker-inverse.js';

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ConvergenceError, createRng, FisherkitError, NonFiniteError, NotPositiveDefiniteError, OptionError, ShapeError, type RngState } from '@fisherkit/core';
-import type { CaptureOptions, LayerSpec, TrainableModel } from '@fisherkit/fisher';
+import type { CaptureOptions, LayerSpec, TrainableModel, WeightRewrite } from '@fisherkit/fisher';
 import { assertBlock, assertPlugin } from './assert-plugin.js';
 import type { ApproximationPlugin, BlockState, CurvatureBlock, Optimizer, OptimizerState, StepContext } from './contract.js';
 import { plainBlockState } from './block-state.js';
@@ -8,6 +8,7 @@ import { resolveNaturalGradientOptions, type NaturalGradientOptions } from './na
 import { evaluateSchedule } from './option-checks.js';
 import { arraysToTensors, tensorsToArrays } from './tensor-state.js';
 import { finiteFromSums } from './finite-probe.js';
+import { layerSums, momentumUpdate, sameSizes, viewsOf, type MomentumCoefficients } from './fused-update.js';
 import { allFinite, createNonFiniteGuard, type NonFiniteGuard, type NumericalTroubleCause } from './non-finite-guard.js';
 
 /** The plain-data state of a {@link naturalGradient} optimiser (see `getState`). */
@@ -204,61 +205,49 @@ export function naturalGradient<O extends object>(
             `naturalGradient(${plugin.id}): no inverse is available at step ${t}; restore a state taken after the first step or start from step 0`,
           );
         }
-        const weights = model.getWeights();
-        let deltas: tf.Tensor2D[];
+        // A layer whose block has no inverse yet (its first refresh failed) is not updated.
+        const usable = bs.map((b, l) => !b || hasInverse[l]);
+        const pre = tf.tidy(() => bs.map((b, l) => (b && usable[l] ? b.precondition(grads[l]) : grads[l])));
+        let rewrite: WeightRewrite | null = null;
         try {
-          const out = tf.tidy(() => {
-            // A layer whose block has no inverse yet (its first refresh failed) is not updated.
-            const usable = bs.map((b, l) => !b || hasInverse[l]);
-            const pre = bs.map((b, l) => {
-              const d = b && usable[l] ? b.precondition(grads[l]) : grads[l];
-              return d === grads[l] ? d.clone() : d; // never alias the gradients, which are disposed below
-            });
-            // One download per step: every gradient's sum (its finiteness probe) and every |⟨DW, Δ⟩|.
-            const probes = grads.map((g) => tf.sum(g));
-            const sums = pre.map((d, l) => tf.abs(tf.sum(tf.mul(d, grads[l]))));
-            const values = tf.stack([...probes, ...sums]).dataSync() as Float32Array;
-            const L = bs.length;
-            const gradientFinite = finiteFromSums(grads, values);
-            const apply = bs.map((_, l) => {
-              if (!gradientFinite[l]) return guard.report(l, t, 'gradient'), false;
-              if (!usable[l]) return guard.report(l, t, 'inverse', 'no inverse yet'), false;
-              if (!Number.isFinite(values[L + l])) return guard.report(l, t, 'update', `|⟨DW, Δ⟩| = ${values[L + l]}`), false;
-              guard.succeeded(l, 'gradient');
-              guard.succeeded(l, 'update');
-              return true;
-            });
-            let total = 0;
-            apply.forEach((ok, l) => ok && (total += values[L + l]));
-            lastSum = total;
-            const nu = opts.klClip === null || total <= 0 ? 1 : Math.min(1, Math.sqrt(opts.klClip / (eta * eta * total)));
-            lastNu = nu;
-            const vs: tf.Tensor2D[] = [];
-            const ds: tf.Tensor2D[] = [];
-            pre.forEach((d, l) => {
-              if (!apply[l]) {
-                // Skipped: the momentum buffer stays as it was and the weights do not move.
-                vs.push(tf.clone(momentum![l]));
-                ds.push(tf.zerosLike(momentum![l]));
-                return;
-              }
-              const clipped = nu === 1 ? d : tf.mul(d, nu);
-              const u = opts.weightDecay > 0 ? tf.add(clipped, tf.mul(weights[l], opts.weightDecay)) : clipped;
-              const v = (opts.momentum > 0 ? tf.add(tf.mul(momentum![l], opts.momentum), u) : u) as tf.Tensor2D;
-              const dir = opts.nesterov ? tf.add(u, tf.mul(v, opts.momentum)) : v;
-              vs.push(v);
-              ds.push(tf.mul(dir, -eta) as tf.Tensor2D);
-            });
-            return { vs, ds };
+          // Fused: one Float64 read pass for the sums, one pass writing momentum and new weights.
+          // Otherwise tfjs ops and one download of every Σ g (finiteness probe) and |⟨DW, Δ⟩|.
+          const g = viewsOf(grads, 'read');
+          const d = g && viewsOf(pre, 'read');
+          const fused = g !== null && d !== null && model.beginWeightRewrite !== undefined;
+          const sums = fused ? layerSums(g, d!) : downloadedSums(grads, pre);
+          const gradientFinite = fused ? Array.from(sums.gradientSums, Number.isFinite) : finiteFromSums(grads, sums.gradientSums);
+          const apply = bs.map((_, l) => {
+            if (!gradientFinite[l]) return guard.report(l, t, 'gradient'), false;
+            if (!usable[l]) return guard.report(l, t, 'inverse', 'no inverse yet'), false;
+            if (!Number.isFinite(sums.alignments[l])) return guard.report(l, t, 'update', `|⟨DW, Δ⟩| = ${sums.alignments[l]}`), false;
+            guard.succeeded(l, 'gradient');
+            guard.succeeded(l, 'update');
+            return true;
           });
-          tf.dispose(momentum!);
-          momentum = out.vs;
-          deltas = out.ds;
+          let total = 0;
+          apply.forEach((ok, l) => ok && (total += sums.alignments[l]));
+          lastSum = total;
+          const nu = opts.klClip === null || total <= 0 ? 1 : Math.min(1, Math.sqrt(opts.klClip / (eta * eta * total)));
+          lastNu = nu;
+          const coefficients = { scale: nu, weightDecay: opts.weightDecay, momentum: opts.momentum, nesterov: opts.nesterov, learningRate: eta };
+          // Views are taken after the rewrite's allocations (and after the guard's warnings, user code).
+          rewrite = fused ? model.beginWeightRewrite!() : null;
+          const dv = rewrite && viewsOf(pre, 'read');
+          const mv = rewrite && viewsOf(momentum!, 'write');
+          if (rewrite && dv && mv) {
+            const r = rewrite;
+            if (!sameSizes(r.current, [dv, mv])) throw new ShapeError(`naturalGradient(${plugin.id}): the model's weight views differ in size from its gradients`);
+            apply.forEach((ok, l) => ok && momentumUpdate(dv[l], mv[l], r.current[l], r.next[l], coefficients));
+            rewrite = null;
+            r.commit(apply);
+          } else {
+            momentum = tensorMomentumUpdate(model, pre, momentum!, apply, coefficients);
+          }
         } finally {
-          tf.dispose(weights);
+          rewrite?.commit(bs.map(() => false));
+          pre.forEach((d, l) => d !== grads[l] && d.dispose());
         }
-        model.applyDeltas(deltas);
-        tf.dispose(deltas);
       } finally {
         tf.dispose(grads);
       }
@@ -355,4 +344,60 @@ function checkShapes(shapes: readonly (readonly [number, number])[], specs: read
 
 function describeLayers(specs: readonly LayerSpec[]): string {
   return specs.map((l) => `${l.inputSize}→${l.outputSize}`).join(', ');
+}
+
+/** The tfjs path's sums (see `layerSums`): one download of every `Σ g` and `|Σ d·g|`. */
+function downloadedSums(grads: readonly tf.Tensor2D[], pre: readonly tf.Tensor2D[]): { gradientSums: Float32Array; alignments: Float32Array } {
+  const L = grads.length;
+  const values = tf.tidy(() => {
+    const probes = grads.map((g) => tf.sum(g));
+    const alignments = pre.map((d, l) => tf.abs(tf.sum(tf.mul(d, grads[l]))));
+    return tf.stack([...probes, ...alignments]).dataSync() as Float32Array;
+  });
+  return { gradientSums: values.subarray(0, L), alignments: values.subarray(L) };
+}
+
+/**
+ * The momentum step of `momentumUpdateInPlace` with tfjs ops, for backends without in-place views:
+ * returns the new momentum buffers (the old ones are disposed) and applies the deltas to the model.
+ * A layer with `apply[l]` false keeps its buffer and does not move.
+ */
+function tensorMomentumUpdate(
+  model: TrainableModel,
+  pre: readonly tf.Tensor2D[],
+  momentum: tf.Tensor2D[],
+  apply: readonly boolean[],
+  c: MomentumCoefficients,
+): tf.Tensor2D[] {
+  const weights = c.weightDecay > 0 ? model.getWeights() : [];
+  let out: { vs: tf.Tensor2D[]; ds: tf.Tensor2D[] };
+  try {
+    out = tf.tidy(() => {
+      const vs: tf.Tensor2D[] = [];
+      const ds: tf.Tensor2D[] = [];
+      pre.forEach((d, l) => {
+        if (!apply[l]) {
+          vs.push(tf.clone(momentum[l]));
+          ds.push(tf.zerosLike(momentum[l]));
+          return;
+        }
+        const clipped = c.scale === 1 ? d : tf.mul(d, c.scale);
+        const u = c.weightDecay > 0 ? tf.add(clipped, tf.mul(weights[l], c.weightDecay)) : clipped;
+        const v = (c.momentum > 0 ? tf.add(tf.mul(momentum[l], c.momentum), u) : tf.clone(u)) as tf.Tensor2D;
+        const dir = c.nesterov ? tf.add(u, tf.mul(v, c.momentum)) : v;
+        vs.push(v);
+        ds.push(tf.mul(dir, -c.learningRate) as tf.Tensor2D);
+      });
+      return { vs, ds };
+    });
+  } finally {
+    tf.dispose(weights);
+  }
+  tf.dispose(momentum);
+  try {
+    model.applyDeltas(out.ds);
+  } finally {
+    tf.dispose(out.ds);
+  }
+  return out.vs;
 }
