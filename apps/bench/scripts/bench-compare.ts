@@ -19,6 +19,7 @@
  *     npm run bench:compare -- --from faces.json             # the tables of an earlier run again
  *     npm run bench:compare -- --pytorch --python /usr/bin/python3  # also PyTorch 1.13 on this machine (apt-get install python3-torch)
  *     npm run bench:compare -- --no-inverse-worker          # refresh inverses on the main thread (the worker is the preset)
+ *     npm run bench:compare -- --split-refresh              # share each refresh between the main thread and the worker, waiting for it (exact)
  *     npm run bench:compare -- --matmul onnx --matmul-threads 1  # matMuls and gradient passes on ONNX Runtime (@fisherkit/matmul-onnx)
  *     npm run bench:compare -- --matmul onnx --gradient-pass tfjs   # ONNX Runtime matMuls inside the tfjs pass
  */
@@ -26,6 +27,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { selectBackend, type BackendInfo } from '@fisherkit/core';
+import type { InverseWorkerSetting } from '@fisherkit/preconditioner';
+import { inverseMode } from '../src/inverse-worker-option.js';
 import { installMatMul, parseMatMul, type MatMulChoice, type MatMulInfo } from '../src/matmul-option.js';
 import { runInChildProcess } from '../src/perf/child-run.js';
 import { amortisedPytorchMs, PYTORCH_COUNTERPART, pytorchHere, type PytorchRun } from '../src/perf/pytorch-here.js';
@@ -98,6 +101,24 @@ interface MatMulResult {
 function option(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
   return i < 0 ? undefined : process.argv[i + 1];
+}
+/**
+ * Where the natural-gradient methods refresh their inverses: `--split-refresh` ('split': main thread
+ * and inverse worker, each block waiting for its job), `--no-inverse-worker` (false: main thread),
+ * else undefined (the preset: asynchronously on the inverse worker).
+ */
+function inverseWorkerFlag(): InverseWorkerSetting | undefined {
+  const split = process.argv.includes('--split-refresh');
+  const main = process.argv.includes('--no-inverse-worker');
+  if (split && main) {
+    throw new Error('--split-refresh and --no-inverse-worker exclude each other: a split refresh runs on the main thread and the inverse worker; give one of them');
+  }
+  return split ? 'split' : main ? false : undefined;
+}
+/** The table's label of where a method refreshed its inverses (results from before `inverseMode` have only `inverseWorker`). */
+function inverseLabel(m: Timed): string {
+  if (m.inverseMode === 'split') return ' (split refresh)';
+  return m.inverseWorker ? ' (inverse worker)' : '';
 }
 function intOption(name: string, fallback: number): number {
   const v = option(name);
@@ -177,7 +198,7 @@ function tables(r: ProblemReport, every: number): string {
     const pt = r.problem === 'mnist' ? PYTORCH_2_THREADS[m.method] : undefined;
     const pt1 = r.problem === 'mnist' ? PYTORCH_1_THREAD[m.method] : undefined;
     lines.push(
-      `| ${m.method}${m.inverseWorker ? ' (inverse worker)' : ''} | ${fmt(m.plainCpuMs)} (${fmt(m.plainMs)}) | ${m.coldRefreshCpuMs === null ? '—' : `${fmt(m.coldRefreshCpuMs)} / ${fmt(m.warmRefreshCpuMs)}`} | ` +
+      `| ${m.method}${inverseLabel(m)} | ${fmt(m.plainCpuMs)} (${fmt(m.plainMs)}) | ${m.coldRefreshCpuMs === null ? '—' : `${fmt(m.coldRefreshCpuMs)} / ${fmt(m.warmRefreshCpuMs)}`} | ` +
         `${fmt(am)} (${fmt(amortisedMs(m, every, 'wall'))}) | ${pt ?? '—'} | ${pt ? `${fmt(amortisedMs(m, every, 'wall') / pt, 2)}×` : '—'} | ${pt1 ?? '—'} | ${pt1 ? `${fmt(am / pt1, 1)}×` : '—'} | ${fmt(m.peakRssBytes / 2 ** 20)} | ${m.load.start[0].toFixed(2)}–${m.load.end[0].toFixed(2)} |`,
     );
   }
@@ -286,6 +307,7 @@ async function main(): Promise<void> {
   const warmupSteps = intOption('warmup', 1);
   const every = intOption('amortise', 100);
   const reps = intOption('reps', 7);
+  const inverseWorker = inverseWorkerFlag();
   matMulChoice = parseMatMul(option('matmul'), option('matmul-threads'), option('gradient-pass'));
   const selected = await selectBackend();
   const backend: BackendInfo & { matMul: MatMulInfo } = { ...selected, matMul: { kernel: matMulChoice.kernel, gradientPass: matMulChoice.gradientPass, ...(matMulChoice.threads ? { threads: matMulChoice.threads } : {}) } };
@@ -330,7 +352,7 @@ async function main(): Promise<void> {
           refreshEvery,
           warmupSteps,
           interleaveMatMuls: !TERMS[method],
-          ...(process.argv.includes('--no-inverse-worker') ? { inverseWorker: false } : {}),
+          ...(inverseWorker !== undefined ? { inverseWorker } : {}),
         },
       });
       process.stderr.write(` plain ${fmt(r.plainMs)} ms, refresh ${fmt(r.coldRefreshMs)} / ${fmt(r.warmRefreshMs)} ms (${fmt((performance.now() - t0) / 1000)} s)\n`);
@@ -342,7 +364,7 @@ async function main(): Promise<void> {
   process.stdout.write(`${text}\n`);
   const json = option('json');
   if (json) {
-    writeFileSync(json, `${JSON.stringify({ kind: 'bench-compare', date: new Date().toISOString(), machine, backend, steps, refreshEvery, amortiseOver: every, pytorch2Threads: PYTORCH_2_THREADS, pytorch1Thread: PYTORCH_1_THREAD, problems: reports }, null, 1)}\n`);
+    writeFileSync(json, `${JSON.stringify({ kind: 'bench-compare', date: new Date().toISOString(), machine, backend, steps, refreshEvery, amortiseOver: every, inverseMode: inverseMode(inverseWorker ?? true), pytorch2Threads: PYTORCH_2_THREADS, pytorch1Thread: PYTORCH_1_THREAD, problems: reports }, null, 1)}\n`);
     process.stderr.write(`wrote ${json}\n`);
   }
 }

@@ -1,9 +1,10 @@
 import type { Activation, LossName } from '@fisherkit/fisher';
 import { adam, sgd } from '@fisherkit/first-order';
-import { naturalGradient, withInverseWorker, type ApproximationPlugin, type NumericalWarning, type Optimizer } from '@fisherkit/preconditioner';
+import { naturalGradient, withInverseWorker, type ApproximationPlugin, type InverseWorkerSetting, type NumericalWarning, type Optimizer } from '@fisherkit/preconditioner';
 import { APPROXIMATION_IDS, approximationById } from './approximations.js';
 import { CliError } from './cli-error.js';
 import { parseInteger, parseNumber } from './cli-numbers.js';
+import { parseInverseWorker } from './inverse-worker-option.js';
 import { loadPluginModule, moduleSpecifier } from './plugin-loader.js';
 import {
   architecture,
@@ -52,8 +53,12 @@ export interface TrainCliOptions {
   resume?: string;
   checkpointEvery?: string;
   out?: string;
-  /** `--inverse-worker` / `--no-inverse-worker` (undefined when neither is given: on). */
-  inverseWorker?: boolean;
+  /**
+   * `--inverse-worker [mode]` / `--no-inverse-worker`: true (the bare flag), the mode's text
+   * (async or split), false, or undefined when neither is given (async). `timeTrainingSteps` also
+   * passes the library setting `'split'` directly.
+   */
+  inverseWorker?: boolean | string;
 }
 
 /** Units of `--lr`, `--damping`, `--kl-clip`, `--weight-decay`: the paper's or fisherkit's. */
@@ -111,10 +116,12 @@ export interface TrainConfig {
   fisher: 'sampled' | null;
   /**
    * Natural gradient only: inverse refreshes on a worker thread while training continues with the
-   * previous inverse (faster; the trajectory depends on timing) or, when false, on the main thread
-   * (exact reproduction). Absent in results written before the option existed: those ran without.
+   * previous inverse (true: faster; the trajectory depends on timing), shared between the main
+   * thread and the worker with every block waiting for its job (`'split'`: the trajectory of
+   * false, on two cores) or, when false, on the main thread (exact reproduction). Absent in results
+   * written before the option existed: those ran without.
    */
-  inverseWorker?: boolean | null;
+  inverseWorker?: InverseWorkerSetting | null;
 }
 
 /** A method resolved to its update rule and, for natural gradient, its plug-in. */
@@ -282,6 +289,7 @@ export function resolveTrainConfig(options: TrainCliOptions, resolved: ResolvedM
     : parseInteger(options.fisherBatchSize, '--fisher-batch-size');
   if (fisherBatchSize > batchSize) throw new CliError(`--fisher-batch-size ${fisherBatchSize} is above the batch size ${batchSize}`);
   const pi = choice(options.pi, ['tracenorm', 'one'] as const, '--pi', 'tracenorm');
+  const inverseWorker = parseInverseWorker(options.inverseWorker) ?? true;
   return {
     ...base,
     damping,
@@ -295,14 +303,15 @@ export function resolveTrainConfig(options: TrainCliOptions, resolved: ResolvedM
     pi,
     fisherBatchSize,
     fisher: 'sampled',
-    inverseWorker: options.inverseWorker ?? true,
+    inverseWorker,
   };
 }
 
 /**
  * Builds the optimiser a config describes: `naturalGradient(plugin, …)`, `sgd(…)` or `adam(…)`,
  * with the native (converted) values. Schedules are re-parsed from their text. With
- * `config.inverseWorker` the plug-in's inverses are refreshed on a worker thread (`withInverseWorker`).
+ * `config.inverseWorker` true or `'split'` the plug-in's inverses are refreshed on the inverse
+ * worker, asynchronously or split with the main thread (`withInverseWorker(plugin, setting)`).
  *
  * @example `const optimizer = createOptimizer(config, resolved.plugin)`
  */
@@ -318,7 +327,8 @@ export function createOptimizer(
   if (config.optimizer === 'sgd') return sgd({ learningRate, momentum: config.momentum ?? 0.9, nesterov: true, weightDecay, ...onWarning });
   if (config.optimizer === 'adam') return adam({ learningRate, weightDecay, epsilon: Number(config.epsilon!.native), ...onWarning });
   if (!plugin) throw new CliError(`method ${config.method} needs an approximation plug-in`);
-  return naturalGradient(config.inverseWorker === true ? withInverseWorker(plugin) : plugin, {
+  const setting = config.inverseWorker ?? false;
+  return naturalGradient(setting === false ? plugin : withInverseWorker(plugin, setting), {
     learningRate,
     damping: schedule(config.damping!, '--damping'),
     klClip: Number(config.klClip!.native),

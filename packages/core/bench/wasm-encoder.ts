@@ -1,8 +1,8 @@
 /**
  * A minimal WebAssembly binary encoder for the hand-written SIMD kernels of
  * `packages/core/src/linalg` (used by the `assemble-*-wasm.ts` scripts; not part of the package).
- * Instructions are byte arrays; a module is one exported memory plus exported functions whose
- * parameters and locals are i32 or v128.
+ * Instructions are byte arrays; a module is one memory (its own, exported, or one it imports) plus
+ * exported functions whose parameters are i32 and locals i32 or v128, with optional results.
  */
 import { writeFileSync } from 'node:fs';
 
@@ -62,6 +62,19 @@ export const fadd = simd(0xf0);
 export const fsub = simd(0xf1);
 export const fmul = simd(0xf2);
 export const zero = simd(0x0c, ...new Array<number>(16).fill(0));
+/** f32x4 arithmetic, `f32x4.splat` of an i32 bit pattern (`f32.reinterpret_i32`), f32 → f64 lanes. */
+export const f32splatBits = [0xbe, ...simd(0x13)];
+export const f32add = simd(0xe4);
+export const f32sub = simd(0xe5);
+export const f32mul = simd(0xe6);
+/** f64x2 of lanes 0, 1 of an f32x4. */
+export const promoteLow = simd(0x5f);
+/** The f32x4's lanes 2, 3 moved to lanes 0, 1 (`i8x16.shuffle` with itself). */
+export const highToLow = [...simd(0x0d, ...[8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15])];
+/** Duplicates the top of the stack through a local: `tee`. */
+export const tee = (i: number): number[] => [0x22, ...uleb(i)];
+/** Value types for results. */
+export const F64 = 0x7c;
 /** Control. */
 export const block = [0x02, 0x40];
 export const loop = [0x03, 0x40];
@@ -78,11 +91,16 @@ export interface FunctionSpec {
   i32Locals: number;
   v128Locals: number;
   body: number[];
+  /** Result value types (e.g. `[F64, F64]`); none by default. */
+  results?: number[];
 }
 
-/** A module with one exported memory (`memory`) and the given functions, validated. */
-export function module(functions: FunctionSpec[]): Uint8Array {
-  const types = functions.map((f) => [0x60, ...vec(new Array(f.params).fill([0x7f])), ...vec([])]);
+/**
+ * A module with the given functions, validated: with its own memory, exported as `memory`, or with
+ * `importMemory` a memory imported as `env.memory` (a kernel that works in another module's heap).
+ */
+export function module(functions: FunctionSpec[], importMemory = false): Uint8Array {
+  const types = functions.map((f) => [0x60, ...vec(new Array(f.params).fill([0x7f])), ...vec((f.results ?? []).map((t) => [t]))]);
   const bodies = functions.map((f) => {
     const code = [...vec([[...uleb(f.i32Locals), 0x7f], [...uleb(f.v128Locals), 0x7b]]), ...f.body, ...end];
     return [...uleb(code.length), ...code];
@@ -90,9 +108,10 @@ export function module(functions: FunctionSpec[]): Uint8Array {
   const bytes = [
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
     ...section(1, vec(types)),
+    ...(importMemory ? section(2, vec([[...name('env'), ...name('memory'), 0x02, 0x00, ...uleb(0)]])) : []),
     ...section(3, vec(functions.map((_, i) => uleb(i)))),
-    ...section(5, vec([[0x00, ...uleb(1)]])),
-    ...section(7, vec([[...name('memory'), 0x02, ...uleb(0)], ...functions.map((f, i) => [...name(f.name), 0x00, ...uleb(i)])])),
+    ...(importMemory ? [] : section(5, vec([[0x00, ...uleb(1)]]))),
+    ...section(7, vec([...(importMemory ? [] : [[...name('memory'), 0x02, ...uleb(0)]]), ...functions.map((f, i) => [...name(f.name), 0x00, ...uleb(i)])])),
     ...section(10, vec(bodies)),
   ];
   const wasm = Uint8Array.from(bytes);

@@ -60,6 +60,6 @@ export function adam(options: AdamOptions = {}): Optimizer {
     return { buffers: { m, v }, deltas };
   }, guardOptions, (t, context) => {
     const eta = evaluateSchedule(learningRate, context, 'learningRate', what);
-    return (g, buffers, w, next) => adamUpdate(g, buffers.m, buffers.v, w, next, { eta, beta1, beta2, epsilon, weightDecay, t });
+    return (g, buffers, w, next) => adamUpdate(g, buffers.m, buffers.v, w, next, { learningRate: eta, beta1, beta2, epsilon, weightDecay, t });
   });
 }

@@ -17,3 +17,4 @@ export * from './kronecker-plugin-options.js';
 export * from './block-state.js';
 export * from './kronecker-plugin.js';
 export { setInverseWorkerPreload, type InverseWorkerPreload } from './inverse-worker-pool.js';
+export * from './inverse-worker-setting.js';

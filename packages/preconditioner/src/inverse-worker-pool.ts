@@ -15,6 +15,7 @@ import {
 } from '@fisherkit/core';
 import type { Damping } from './contract.js';
 import type { InverseFactors } from './inverse-factors.js';
+import { checkInverseWorkerSetting, type InverseWorkerSetting } from './inverse-worker-setting.js';
 import {
   CONTROL_HOLD,
   CONTROL_STATUS,
@@ -72,7 +73,7 @@ interface Pool {
 const WAIT_LIMIT_MS = 10 * 60 * 1000;
 
 let pool: Pool | null = null;
-let ambientDefault: boolean | undefined;
+let ambientDefault: InverseWorkerSetting | undefined;
 let preload: InverseWorkerPreload | null = null;
 
 /**
@@ -121,15 +122,18 @@ export function setInverseWorkerPreload(next: InverseWorkerPreload | null): void
 }
 
 /**
- * Runs `create` with `inverseWorker` defaulting to `enabled` for every Kronecker block built during
- * the call (blocks whose own options say otherwise keep their choice). Synchronous and scoped: the
- * previous default is restored afterwards, even on errors.
+ * Runs `create` with `inverseWorker` defaulting to `setting` (true, false or `'split'`, see
+ * {@link InverseWorkerSetting}) for every Kronecker block built during the call (blocks whose own
+ * options say otherwise keep their choice). Synchronous and scoped: the previous default is
+ * restored afterwards, even on errors.
  *
- * @example `const block = withInverseWorkerDefault(true, () => plugin.createBlock(layer, options))`
+ * @throws {OptionError} for a setting other than true, false or `'split'`.
+ * @example `const block = withInverseWorkerDefault('split', () => plugin.createBlock(layer, options))`
  */
-export function withInverseWorkerDefault<T>(enabled: boolean, create: () => T): T {
+export function withInverseWorkerDefault<T>(setting: InverseWorkerSetting, create: () => T): T {
+  checkInverseWorkerSetting(setting, 'the inverse worker setting', 'withInverseWorkerDefault');
   const previous = ambientDefault;
-  ambientDefault = enabled;
+  ambientDefault = setting;
   try {
     return create();
   } finally {
@@ -138,7 +142,7 @@ export function withInverseWorkerDefault<T>(enabled: boolean, create: () => T): 
 }
 
 /** The `inverseWorker` default in effect (see {@link withInverseWorkerDefault}); false outside it. */
-export function inverseWorkerDefault(): boolean {
+export function inverseWorkerDefault(): InverseWorkerSetting {
   return ambientDefault ?? false;
 }
 

@@ -14,8 +14,10 @@ import type { LayerBatch, LayerSpec } from '@fisherkit/fisher';
 import type { BlockState, CurvatureBlock, Damping } from './contract.js';
 import { inverseFactors, type InverseFactors } from './inverse-factors.js';
 import { connectInverseWorker, inverseWorkerDefault, type InverseJobOutcome, type InverseWorkerChannel } from './inverse-worker-pool.js';
+import { checkInverseWorkerSetting, type InverseWorkerSetting } from './inverse-worker-setting.js';
 import type { KroneckerInverse } from './kronecker-inverse.js';
 import { singleTermInverseFromFactors } from './single-term-inverse.js';
+import { inverseRefreshCost, splitRefreshSettled, splitRefreshToWorker } from './split-refresh-balance.js';
 import { twoTermInverseFromFactors } from './two-term-inverse-applier.js';
 
 /** What an estimator returns for one Fisher mini-batch. */
@@ -36,11 +38,13 @@ export type KroneckerEstimator = (batch: LayerBatch, previous: readonly Kronecke
 /** Options of {@link kroneckerBlock}: the two-term inverse rule and where inverses are computed. */
 export interface KroneckerBlockOptions extends TwoTermInverseOptions {
   /**
-   * Compute inverse refreshes on the shared worker thread while training continues with the
-   * previous inverse (see {@link kroneckerBlock}). Default: the scoped default of
-   * `withInverseWorker` / `withInverseWorkerDefault`, else false (exact, reproducible).
+   * Where inverse refreshes run (see {@link kroneckerBlock}): `false` on the calling thread,
+   * `true` on the shared worker thread while training continues with the previous inverse, or
+   * `'split'` shared between both threads, each block waiting for its own job (exact, like
+   * `false`). Default: the scoped default of `withInverseWorker` / `withInverseWorkerDefault`,
+   * else false (exact, reproducible).
    */
-  inverseWorker?: boolean;
+  inverseWorker?: InverseWorkerSetting;
 }
 
 /** A Kronecker block: a {@link CurvatureBlock} with the Float64 twin and the worker's last error. */
@@ -72,9 +76,23 @@ export type KroneckerBlock = CurvatureBlock & {
  * start or dies makes the block compute on the calling thread (`inverseWorkerFallbacks`). The
  * trajectory then depends on timing, so leave it off for exact reproduction.
  *
+ * With `inverseWorker: 'split'` the first inverse is computed on the calling thread too; at each
+ * later refresh a module-wide balance (`splitRefreshToWorker`, by `Σ (d_a³ + d_g³)` per block)
+ * sends each block's job either to the worker or computes it on the calling thread, so that both
+ * threads get about the same work. `precondition`, `preconditionExact` and `getState` then wait
+ * for the block's job (`inverseWorkerWaits`) instead of polling, so no step uses a stale inverse
+ * (`inverseWorkerStaleSteps` stays 0) and the trajectory is that of `inverseWorker: false`
+ * (bit for bit when both threads use the same Float64 product kernels), with two cores.
+ * `inverseSplitLocal` counts the jobs kept on the calling thread. A worker job that throws keeps
+ * the previous inverse as in the asynchronous mode; a job computed on the calling thread throws
+ * as with `false`; a worker that cannot start or dies makes the block compute on the calling
+ * thread.
+ *
+ * @throws {OptionError} for an `inverseWorker` other than true, false or `'split'`.
  * @example
  * ```ts
  * const block = kroneckerBlock(layer, 'kpsvd', (batch, prev) => ({ terms: [leadingPair(batch, prev)] }));
+ * const exact = kroneckerBlock(layer, 'kfac', kfacEstimator, { inverseWorker: 'split' });
  * ```
  */
 export function kroneckerBlock(
@@ -94,13 +112,15 @@ export function kroneckerBlock(
     ...(inverseOptions.rule !== undefined ? { rule: inverseOptions.rule } : {}),
     ...(inverseOptions.floor !== undefined ? { floor: inverseOptions.floor } : {}),
   };
-  let useWorker = inverseOptions.inverseWorker ?? inverseWorkerDefault();
+  const setting = inverseOptions.inverseWorker ?? inverseWorkerDefault();
+  checkInverseWorkerSetting(setting, 'inverseWorker', where);
+  let mode: 'main' | 'async' | 'split' = setting === 'split' ? 'split' : setting ? 'async' : 'main';
   let channel: InverseWorkerChannel | null = null;
-  /** The refresh in flight on the worker (its inputs, for a main-thread fallback). */
-  let pending: { terms: KroneckerTerm[]; damping: Damping } | null = null;
+  /** The refresh in flight on the worker (its inputs, for a main-thread fallback; `split`: counted by the balance). */
+  let pending: { terms: KroneckerTerm[]; damping: Damping; split: boolean } | null = null;
   let workerError: Error | null = null;
   let warned = false;
-  if (useWorker) {
+  if (mode !== 'main') {
     Object.assign(counters, {
       inverseWorkerJobs: 0,
       inverseWorkerInstalls: 0,
@@ -112,6 +132,7 @@ export function kroneckerBlock(
       inverseWorkerFallbacks: 0,
     });
   }
+  if (mode === 'split') counters.inverseSplitLocal = 0;
 
   const count = (extra: Record<string, number> | undefined): void => {
     for (const [k, v] of Object.entries(extra ?? {})) counters[k] = (counters[k] ?? 0) + v;
@@ -147,15 +168,19 @@ export function kroneckerBlock(
     warnOnce(workerError, 'an inverse refresh on the worker thread failed; the previous inverse stays in use');
   };
   const fallBack = (e: unknown): void => {
-    useWorker = false;
+    mode = 'main';
     channel?.close();
     channel = null;
     counters.inverseWorkerFallbacks++;
     warnOnce(e instanceof Error ? e : new Error(String(e)), 'inverses are computed on the main thread from now on');
   };
+  const forgetPending = (): void => {
+    if (pending?.split) splitRefreshSettled();
+    pending = null;
+  };
   const settle = (outcome: InverseJobOutcome): void => {
     const job = pending!;
-    pending = null;
+    forgetPending();
     counters.inverseWorkerBusySeconds += outcome.busySeconds;
     if (outcome.ok) {
       try {
@@ -193,8 +218,22 @@ export function kroneckerBlock(
     if (outcome) settle(outcome);
     return pending !== null;
   };
+  /**
+   * Brings the inverse up to date before use: split mode waits for the block's job (exact), the
+   * asynchronous mode installs it only if it has arrived. True when a stale inverse is in use.
+   */
+  const catchUp = (): boolean => {
+    if (mode !== 'split') return pollWorker();
+    drain();
+    return false;
+  };
+  const postJob = (to: InverseWorkerChannel, current: KroneckerTerm[], damping: Damping, split: boolean): void => {
+    to.post(current, damping, twoTermOptions);
+    pending = { terms: current, damping: { ...damping }, split };
+    counters.inverseWorkerJobs++;
+  };
   const ensureChannel = (): void => {
-    if (channel || !useWorker) return;
+    if (channel || mode === 'main') return;
     try {
       channel = connectInverseWorker(where);
     } catch (e) {
@@ -234,26 +273,28 @@ export function kroneckerBlock(
     },
     updateInverse(damping: Damping) {
       if (!terms) throw new FisherkitError('state', `${where}: updateInverse called before any statistics`);
-      if (useWorker && inverse !== null) {
+      const later = mode !== 'main' && inverse !== null; // the first inverse is always computed here
+      if (later) {
         drain(); // one job per block: the previous refresh is installed before the next is posted
         ensureChannel();
       }
-      if (useWorker && inverse !== null && channel) {
-        channel.post(terms, damping, twoTermOptions);
-        pending = { terms, damping: { ...damping } };
-        counters.inverseWorkerJobs++;
+      if (later && channel && mode === 'async') {
+        postJob(channel, terms, damping, false);
+      } else if (later && channel && mode === 'split' && splitRefreshToWorker(inverseRefreshCost(terms))) {
+        postJob(channel, terms, damping, true);
       } else {
+        if (later && channel && mode === 'split') counters.inverseSplitLocal++;
         install(inverseFactors(terms, damping, twoTermOptions));
         ensureChannel(); // start the worker now, so it is loaded by the next refresh
       }
       counters.inverseUpdates++;
     },
     precondition(grad: tf.Tensor2D) {
-      if (pollWorker()) counters.inverseWorkerStaleSteps++;
+      if (catchUp()) counters.inverseWorkerStaleSteps++;
       return needInverse().apply(grad);
     },
     preconditionExact(grad: Matrix) {
-      pollWorker();
+      catchUp();
       return needInverse().applyExact(grad);
     },
     inverseWorkerError() {
@@ -286,7 +327,7 @@ export function kroneckerBlock(
       }
       terms = restored.length ? restored : null;
       channel?.cancel();
-      pending = null;
+      forgetPending();
       if (state['inverse.aInverse']) {
         replaceInverse(
           singleTermInverseFromFactors(
@@ -311,7 +352,7 @@ export function kroneckerBlock(
     dispose() {
       channel?.close();
       channel = null;
-      pending = null;
+      forgetPending();
       replaceInverse(null);
     },
   };

@@ -1,6 +1,7 @@
 import type { LayerSpec } from '@fisherkit/fisher';
 import type { ApproximationPlugin } from './contract.js';
 import { withInverseWorkerDefault } from './inverse-worker-pool.js';
+import { checkInverseWorkerSetting, type InverseWorkerSetting } from './inverse-worker-setting.js';
 import { kroneckerBlock, type KroneckerBlockOptions, type KroneckerEstimator } from './kronecker-block.js';
 import { validateIterativeOptions, type IterativeOptions, type TwoTermOptions } from './kronecker-plugin-options.js';
 
@@ -41,20 +42,24 @@ export function kroneckerPlugin<O extends IterativeOptions | TwoTermOptions>(spe
 }
 
 /**
- * The same plug-in with inverse refreshes on a worker thread (`enabled = true`) or on the calling
- * thread (`false`) for every block built by {@link kroneckerBlock} — KFAC, KPSVD, Deflation,
- * Lanczos, KFAC-corrected and third-party plug-ins built on it — unless a block's own options
- * (`inverseWorker`) say otherwise. Blocks of other kinds are unaffected. Training continues with
- * the previous inverse while a refresh runs, so use `false` (or the plain plug-in) for exact
- * reproduction.
+ * The same plug-in with inverse refreshes on a worker thread (`enabled = true`), shared between
+ * the calling thread and the worker (`'split'`), or on the calling thread (`false`) for every block
+ * built by {@link kroneckerBlock} — KFAC, KPSVD, Deflation, Lanczos, KFAC-corrected and
+ * third-party plug-ins built on it — unless a block's own options (`inverseWorker`) say otherwise.
+ * Blocks of other kinds are unaffected. With `true` training continues with the previous inverse
+ * while a refresh runs, so the trajectory depends on timing; `'split'` waits for every block's job
+ * before the step and reproduces `false` exactly while using two cores.
  *
+ * @throws {OptionError} for an `enabled` other than true, false or `'split'`.
  * @example
  * ```ts
  * import kfac from '@fisherkit/kfac';
  * const optimizer = naturalGradient(withInverseWorker(kfac), { learningRate: 0.1, damping: 3e-3 });
+ * const exact = naturalGradient(withInverseWorker(kfac, 'split'), { learningRate: 0.1, damping: 3e-3 });
  * ```
  */
-export function withInverseWorker<O extends object>(plugin: ApproximationPlugin<O>, enabled = true): ApproximationPlugin<O> {
+export function withInverseWorker<O extends object>(plugin: ApproximationPlugin<O>, enabled: InverseWorkerSetting = true): ApproximationPlugin<O> {
+  checkInverseWorkerSetting(enabled, 'the inverse worker setting', `withInverseWorker(${plugin.id})`);
   const wrapped: ApproximationPlugin<O> = {
     id: plugin.id,
     title: plugin.title,

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { ConvergenceError, createRng, FisherkitError, NonFiniteError, NotPositiveDefiniteError, OptionError, ShapeError, type RngState } from '@fisherkit/core';
+import { ConvergenceError, createRng, FisherkitError, type MomentumKernelCoefficients, NonFiniteError, NotPositiveDefiniteError, OptionError, ShapeError, type RngState } from '@fisherkit/core';
 import type { CaptureOptions, LayerSpec, TrainableModel, WeightRewrite } from '@fisherkit/fisher';
 import { assertBlock, assertPlugin } from './assert-plugin.js';
 import type { ApproximationPlugin, BlockState, CurvatureBlock, Optimizer, OptimizerState, StepContext } from './contract.js';
@@ -8,7 +8,7 @@ import { resolveNaturalGradientOptions, type NaturalGradientOptions } from './na
 import { evaluateSchedule } from './option-checks.js';
 import { arraysToTensors, tensorsToArrays } from './tensor-state.js';
 import { finiteFromSums } from './finite-probe.js';
-import { layerSums, momentumUpdate, sameSizes, viewsOf, type MomentumCoefficients } from './fused-update.js';
+import { layerSums, momentumUpdate, sameSizes, viewsOf } from './fused-update.js';
 import { allFinite, createNonFiniteGuard, type NonFiniteGuard, type NumericalTroubleCause } from './non-finite-guard.js';
 
 /** The plain-data state of a {@link naturalGradient} optimiser (see `getState`). */
@@ -367,7 +367,7 @@ function tensorMomentumUpdate(
   pre: readonly tf.Tensor2D[],
   momentum: tf.Tensor2D[],
   apply: readonly boolean[],
-  c: MomentumCoefficients,
+  c: MomentumKernelCoefficients,
 ): tf.Tensor2D[] {
   const weights = c.weightDecay > 0 ? model.getWeights() : [];
   let out: { vs: tf.Tensor2D[]; ds: tf.Tensor2D[] };

@@ -117,7 +117,7 @@ export function registerTrain(program: Command): void {
     .option('--weight-decay <x>', 'weight decay (preset 1e-3 in paper units)')
     .option('--fisher-batch-size <n>', 'Fisher mini-batch rows (preset: a quarter of the batch)')
     .option('--pi <rule>', 'damping split: tracenorm (default) or one')
-    .option('--inverse-worker', 'refresh inverses on a worker thread while training continues with the previous one (default; recorded in the results config)')
+    .option('--inverse-worker [mode]', 'where inverse refreshes run (recorded in the results config): async (default) on a worker thread while training continues with the previous inverse, or split between the main thread and the worker, each layer waiting for its own (the exact trajectory of --no-inverse-worker, on two cores)')
     .option('--no-inverse-worker', 'refresh inverses on the main thread: exact, reproducible trajectories')
     .option('--seed <n>', 'seed of the initialisation, split, shuffling and Fisher sampling (default 0)')
     .option('--backend <name>', 'auto, wasm, cpu or tensorflow (default auto)')

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { createRng } from '@fisherkit/core';
 import { createDenseNetwork, type Activation, type DenseStackModel, type LossName } from '@fisherkit/fisher';
-import type { Optimizer } from '@fisherkit/preconditioner';
+import type { InverseWorkerSetting, Optimizer } from '@fisherkit/preconditioner';
+import { inverseMode, type InverseMode } from '../inverse-worker-option.js';
 import { resolveMethod, resolveTrainConfig, createOptimizer } from '../train-config.js';
 
 /**
@@ -228,8 +229,12 @@ export interface StepTimingSpec {
   /** Time the step's own matMuls ({@link stepMatMuls}) alone after every timed plain step. */
   interleaveMatMuls?: boolean;
   seed?: number;
-  /** Natural-gradient methods: refresh inverses on the worker thread (the preset, default) or on the main thread (`false`). */
-  inverseWorker?: boolean;
+  /**
+   * Natural-gradient methods: refresh inverses on the worker thread asynchronously (`true`, the
+   * preset, default), split between the main thread and the worker with every block waiting for
+   * its job (`'split'`), or on the main thread (`false`).
+   */
+  inverseWorker?: InverseWorkerSetting;
 }
 
 /** Result of {@link timeTrainingSteps} (milliseconds). */
@@ -267,6 +272,8 @@ export interface StepTimingResult {
   flushCpuMs: number;
   /** Whether the Kronecker inverses ran on the inverse worker thread (any worker job posted). */
   inverseWorker: boolean;
+  /** Where the refreshes were meant to run ({@link InverseMode}); null for first-order methods. */
+  inverseMode: InverseMode | null;
   /** tf.memory().numTensors after the run minus before (0 = no leak). */
   leakedTensors: number;
   diagnostics: Record<string, number>;
@@ -387,6 +394,7 @@ export async function timeTrainingSteps(
     flushMs,
     flushCpuMs,
     inverseWorker: (diagnostics['block.inverseWorkerJobs'] ?? 0) > 0,
+    inverseMode: natural ? inverseMode(config.inverseWorker) : null,
     matMulMs: probe ? probeMs : null,
     matMulCpuMs: probe ? probeCpuMs : null,
     matMulShare: probe ? median(shares) : null,

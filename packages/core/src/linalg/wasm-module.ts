@@ -28,10 +28,19 @@ function decodeBase64(s: string): Uint8Array {
  * @example `const k = instantiateBase64<Kernel>(GEMM_WASM_BASE64)`
  */
 export function instantiateBase64<T extends WasmMemoryExport>(base64: string): T | null {
+  return instantiateWithImports<T>(base64, {});
+}
+
+/**
+ * Like {@link instantiateBase64}, for a module with imports (e.g. `{ env: { memory } }` for a
+ * kernel that works in another module's memory). Null where WebAssembly or its SIMD is missing.
+ * @example `const k = instantiateWithImports<Kernels>(FUSED_UPDATE_WASM_BASE64, { env: { memory } })`
+ */
+export function instantiateWithImports<T>(base64: string, imports: object): T | null {
   const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
   if (api === undefined) return null;
   try {
-    return new api.Instance(new api.Module(decodeBase64(base64)), {}).exports as T;
+    return new api.Instance(new api.Module(decodeBase64(base64)), imports).exports as T;
   } catch {
     return null;
   }
