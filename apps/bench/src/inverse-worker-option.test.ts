@@ -44,7 +44,7 @@ describe('--inverse-worker [mode]', () => {
     expect(() => resolveTrainConfig({ problem: 'mnist', inverseWorker: 'split' }, sgd)).toThrow(/--inverse-worker applies to natural-gradient methods only/);
   });
 
-  it("builds a split optimiser from a config: every later refresh on the worker or the main thread, none stale, the losses of the main thread's", async () => {
+  it("builds a split optimiser from a config: every refresh on the worker or the main thread, none stale, the losses of the main thread's", async () => {
     const kfac = await resolveMethod('kfac');
     const losses = (setting: 'split' | false) => {
       const config = resolveTrainConfig({ problem: 'mnist', tCov: '1', tInv: '1', units: 'native', lr: '0.05', damping: '0.1', inverseWorker: setting }, kfac);
@@ -62,7 +62,7 @@ describe('--inverse-worker [mode]', () => {
     const split = losses('split');
     expect(split.out).toEqual(main.out);
     const d = split.diagnostics;
-    expect(d['block.inverseWorkerJobs'] + d['block.inverseSplitLocal']).toBe(3 * 3); // 3 layers × the 3 refreshes after the first
+    expect(d['block.inverseWorkerJobs'] + d['block.inverseSplitLocal']).toBe(3 * 4); // 3 layers × 4 refreshes, the first included
     expect(d['block.inverseWorkerJobs']).toBeGreaterThan(0);
     expect(d['block.inverseWorkerStaleSteps']).toBe(0);
     expect(main.diagnostics['block.inverseWorkerJobs']).toBeUndefined();

@@ -3,7 +3,7 @@ import type { ApproximationPlugin, CurvatureBlock } from './contract.js';
 
 const KEBAB = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
-const BLOCK_METHODS: Record<keyof Omit<CurvatureBlock, 'layer' | 'preconditionExact'>, string> = {
+const BLOCK_METHODS: Record<keyof Omit<CurvatureBlock, 'layer' | 'preconditionExact' | 'finishInverse'>, string> = {
   updateStatistics: '(batch, rho) => void',
   updateInverse: '(damping) => void',
   precondition: '(grad) => tf.Tensor2D',
@@ -95,6 +95,11 @@ export function assertBlock(candidate: unknown, pluginId: string, layerName: str
     .map(([name, sig]) => `${name} (a function ${sig})`);
   if (problems.length > 0) {
     throw new OptionError(`${where} returned a block that is missing ${problems.join(', ')}`);
+  }
+  for (const optional of ['preconditionExact', 'finishInverse']) {
+    if (candidate[optional] !== undefined && typeof candidate[optional] !== 'function') {
+      throw new OptionError(`${where} returned a block whose optional ${optional} is ${show(candidate[optional])}; leave it out or make it a function`);
+    }
   }
 }
 

@@ -26,8 +26,15 @@ export interface CurvatureBlock {
    * `X ← ρ X + (1 − ρ) X_new` for every factor (ρ = 0 on the first update).
    */
   updateStatistics(batch: LayerBatch, rho: number): void;
-  /** Recomputes the damped inverse from the current statistics. */
+  /** Recomputes the damped inverse from the current statistics (or starts doing so, see `finishInverse`). */
   updateInverse(damping: Damping): void;
+  /**
+   * Optional: completes an inverse refresh that `updateInverse` started elsewhere (e.g. on a
+   * worker thread, so that several blocks refresh at once). The driver calls it for every block
+   * after all of a step's `updateInverse` calls and before any `precondition`; it throws what
+   * `updateInverse` would have thrown had it computed the inverse itself.
+   */
+  finishInverse?(): void;
   /** `≈ (F̃ + damping)⁻¹ grad` for a `[d_a, d_g]` gradient; returns a new tensor owned by the caller. */
   precondition(grad: tf.Tensor2D): tf.Tensor2D;
   /**

@@ -76,17 +76,18 @@ export type KroneckerBlock = CurvatureBlock & {
  * start or dies makes the block compute on the calling thread (`inverseWorkerFallbacks`). The
  * trajectory then depends on timing, so leave it off for exact reproduction.
  *
- * With `inverseWorker: 'split'` the first inverse is computed on the calling thread too; at each
- * later refresh a module-wide balance (`splitRefreshToWorker`, by `Σ (d_a³ + d_g³)` per block)
- * sends each block's job either to the worker or computes it on the calling thread, so that both
- * threads get about the same work. `precondition`, `preconditionExact` and `getState` then wait
- * for the block's job (`inverseWorkerWaits`) instead of polling, so no step uses a stale inverse
- * (`inverseWorkerStaleSteps` stays 0) and the trajectory is that of `inverseWorker: false`
- * (bit for bit when both threads use the same Float64 product kernels), with two cores.
- * `inverseSplitLocal` counts the jobs kept on the calling thread. A worker job that throws keeps
- * the previous inverse as in the asynchronous mode; a job computed on the calling thread throws
- * as with `false`; a worker that cannot start or dies makes the block compute on the calling
- * thread.
+ * With `inverseWorker: 'split'` every refresh, the first included, is shared: a module-wide balance
+ * (`splitRefreshToWorker`, by `Σ (d_a³ + d_g³)` per block) sends each block's job either to the
+ * worker or computes it on the calling thread, so that both threads get about the same work, and
+ * `finishInverse` (which the driver calls for every block after the step's `updateInverse` calls)
+ * waits for the block's job and installs it. No step uses a stale inverse
+ * (`inverseWorkerStaleSteps` stays 0) and the trajectory is that of `inverseWorker: false` (bit for
+ * bit when both threads use the same Float64 product kernels), with two cores; errors are too: a
+ * job that throws on the worker throws the same typed error from `finishInverse`, keeping the
+ * previous inverse. `inverseSplitLocal` counts the jobs kept on the calling thread. A driver that
+ * skips `finishInverse` still gets the new inverse: `precondition`, `preconditionExact` and
+ * `getState` wait for it. A worker that cannot start or dies makes the block compute on the
+ * calling thread.
  *
  * @throws {OptionError} for an `inverseWorker` other than true, false or `'split'`.
  * @example
@@ -241,7 +242,7 @@ export function kroneckerBlock(
     }
   };
   const needInverse = (): KroneckerInverse => {
-    if (!inverse) throw new FisherkitError('state', `${where}: precondition called before updateInverse`);
+    if (!inverse) throw workerError ?? new FisherkitError('state', `${where}: precondition called before updateInverse`);
     return inverse;
   };
 
@@ -273,21 +274,48 @@ export function kroneckerBlock(
     },
     updateInverse(damping: Damping) {
       if (!terms) throw new FisherkitError('state', `${where}: updateInverse called before any statistics`);
-      const later = mode !== 'main' && inverse !== null; // the first inverse is always computed here
-      if (later) {
+      // The asynchronous mode computes the first inverse here (training needs one at once); a
+      // split refresh may send even the first to the worker, since finishInverse waits for it.
+      const viaWorker = mode === 'split' || (mode === 'async' && inverse !== null);
+      if (viaWorker) {
         drain(); // one job per block: the previous refresh is installed before the next is posted
         ensureChannel();
       }
-      if (later && channel && mode === 'async') {
+      if (viaWorker && channel && mode === 'async') {
         postJob(channel, terms, damping, false);
-      } else if (later && channel && mode === 'split' && splitRefreshToWorker(inverseRefreshCost(terms))) {
+      } else if (viaWorker && channel && mode === 'split' && splitRefreshToWorker(inverseRefreshCost(terms))) {
         postJob(channel, terms, damping, true);
       } else {
-        if (later && channel && mode === 'split') counters.inverseSplitLocal++;
+        if (viaWorker && channel && mode === 'split') counters.inverseSplitLocal++;
         install(inverseFactors(terms, damping, twoTermOptions));
         ensureChannel(); // start the worker now, so it is loaded by the next refresh
       }
       counters.inverseUpdates++;
+    },
+    finishInverse() {
+      if (!pending?.split || !channel) return;
+      const job = pending;
+      const t0 = performance.now();
+      const ready = channel.poll();
+      const outcome = ready ?? channel.wait();
+      if (!ready) {
+        counters.inverseWorkerWaits++;
+        counters.inverseWorkerWaitSeconds += (performance.now() - t0) / 1000;
+      }
+      forgetPending();
+      counters.inverseWorkerBusySeconds += outcome.busySeconds;
+      // Throws what the calling thread would have thrown computing it (the previous inverse stays).
+      if (outcome.ok) {
+        install(outcome.factors);
+        counters.inverseWorkerInstalls++;
+      } else if (!outcome.workerFailed) {
+        counters.inverseWorkerErrors++;
+        workerError = outcome.error;
+        throw outcome.error;
+      } else {
+        fallBack(outcome.error);
+        install(inverseFactors(job.terms, job.damping, twoTermOptions));
+      }
     },
     precondition(grad: tf.Tensor2D) {
       if (catchUp()) counters.inverseWorkerStaleSteps++;

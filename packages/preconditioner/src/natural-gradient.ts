@@ -191,9 +191,11 @@ export function naturalGradient<O extends object>(
             throw new FisherkitError('state', `naturalGradient(${plugin.id}): inverse update requested before any statistics`);
           }
           const lambda = evaluateSchedule(opts.damping, context, 'damping', 'naturalGradient');
+          // Two phases, so that blocks can refresh at once (e.g. split between threads).
+          const started = bs.map((b, l) => b !== null && hasStatistics[l] && recover(() => b.updateInverse({ lambda, pi: opts.pi }), l, t, 'inverse'));
           bs.forEach((b, l) => {
-            if (!b || !hasStatistics[l]) return;
-            if (!recover(() => b.updateInverse({ lambda, pi: opts.pi }), l, t, 'inverse')) return;
+            if (!b || !started[l]) return;
+            if (b.finishInverse && !recover(() => b.finishInverse!(), l, t, 'inverse')) return;
             hasInverse[l] = true;
             guard.succeeded(l, 'inverse');
           });
