@@ -49,6 +49,20 @@ describe('naturalGradient cadence', () => {
     model.dispose();
   });
 
+  it('refreshes layer by layer, the largest first (d_a³ + d_g³), statistics before inverse, preconditioning after all', () => {
+    const log: SpyCall[] = [];
+    // Layers 6→3 (d_a³ + d_g³ = 7³ + 3³), 3→9 (4³ + 9³), 9→6 (10³ + 6³): largest first is 2, 1, 0.
+    const model = createDenseNetwork({ sizes: [6, 3, 9, 6], activations: ['tanh', 'tanh', 'sigmoid'], loss: 'bce', seed: 1 });
+    const opt = naturalGradient(spyPlugin(log), { tCov: 1, tInv: 1 });
+    opt.step(model, x, x, ctx(0));
+    expect(log.map((c) => `${c.layer}:${c.kind}`)).toEqual([
+      '2:statistics', '2:inverse', '1:statistics', '1:inverse', '0:statistics', '0:inverse',
+      '0:precondition', '1:precondition', '2:precondition',
+    ]);
+    opt.dispose();
+    model.dispose();
+  });
+
   it('honours fisherBatchSize, capped at the batch rows', () => {
     const log: SpyCall[] = [];
     const model = net();

@@ -166,33 +166,40 @@ export function naturalGradient<O extends object>(
           throw new ShapeError(`naturalGradient(${plugin.id}): the model returned ${grads.length} gradients for ${bs.length} layers`);
         }
         const guard = ensureGuard();
-        if (doStatistics) {
-          const captures = result.captures;
-          if (!captures || captures.length !== bs.length) {
-            throw new FisherkitError(
-              'capture',
-              `naturalGradient(${plugin.id}): the model returned no curvature captures although capture options were given; ` +
-                'the TrainableModel must fill GradientResult.captures',
-            );
-          }
-          const k = statisticsUpdates + 1;
-          const rho = Math.min(1 - 1 / k, opts.decay);
-          bs.forEach((b, l) => {
-            if (!b) return;
-            if (!allFinite([captures[l].a, captures[l].g])) return guard.report(l, t, 'statistics', 'a_i or g_i hold NaN/Infinity');
-            if (!recover(() => b.updateStatistics(captures[l], rho), l, t, 'statistics')) return;
-            hasStatistics[l] = true;
-            guard.succeeded(l, 'statistics');
-          });
-          statisticsUpdates = k;
+        const captures = result.captures;
+        if (doStatistics && (!captures || captures.length !== bs.length)) {
+          throw new FisherkitError(
+            'capture',
+            `naturalGradient(${plugin.id}): the model returned no curvature captures although capture options were given; ` +
+              'the TrainableModel must fill GradientResult.captures',
+          );
         }
-        if (doInverse) {
-          if (statisticsUpdates === 0) {
-            throw new FisherkitError('state', `naturalGradient(${plugin.id}): inverse update requested before any statistics`);
+        if (doInverse && !doStatistics && statisticsUpdates === 0) {
+          throw new FisherkitError('state', `naturalGradient(${plugin.id}): inverse update requested before any statistics`);
+        }
+        const k = statisticsUpdates + 1;
+        const rho = Math.min(1 - 1 / k, opts.decay);
+        const lambda = doInverse ? evaluateSchedule(opts.damping, context, 'damping', 'naturalGradient') : 0;
+        const started = bs.map(() => false);
+        // Layer by layer, the largest first: a split refresh then hands its biggest jobs to the
+        // worker early, and the worker inverts one layer while this thread estimates the next.
+        // Each block's statistics and inverse depend on its own captures only, so the order
+        // changes no value.
+        for (const l of largestFirst(bs.map((b) => b?.layer))) {
+          const b = bs[l];
+          if (!b) continue;
+          if (doStatistics) {
+            if (!allFinite([captures![l].a, captures![l].g])) guard.report(l, t, 'statistics', 'a_i or g_i hold NaN/Infinity');
+            else if (recover(() => b.updateStatistics(captures![l], rho), l, t, 'statistics')) {
+              hasStatistics[l] = true;
+              guard.succeeded(l, 'statistics');
+            }
           }
-          const lambda = evaluateSchedule(opts.damping, context, 'damping', 'naturalGradient');
-          // Two phases, so that blocks can refresh at once (e.g. split between threads).
-          const started = bs.map((b, l) => b !== null && hasStatistics[l] && recover(() => b.updateInverse({ lambda, pi: opts.pi }), l, t, 'inverse'));
+          if (doInverse && hasStatistics[l]) started[l] = recover(() => b.updateInverse({ lambda, pi: opts.pi }), l, t, 'inverse');
+        }
+        if (doStatistics) statisticsUpdates = k;
+        if (doInverse) {
+          // Second phase: blocks that refresh elsewhere (a split refresh) finish here.
           bs.forEach((b, l) => {
             if (!b || !started[l]) return;
             if (b.finishInverse && !recover(() => b.finishInverse!(), l, t, 'inverse')) return;
@@ -402,4 +409,10 @@ function tensorMomentumUpdate(
     tf.dispose(out.ds);
   }
   return out.vs;
+}
+
+/** Layer indices by decreasing refresh cost `d_a³ + d_g³` (ties in layer order). */
+function largestFirst(layers: readonly (LayerSpec | undefined)[]): number[] {
+  const cost = (l: LayerSpec | undefined) => (l ? (l.inputSize + 1) ** 3 + l.outputSize ** 3 : 0);
+  return layers.map((_, i) => i).sort((i, j) => cost(layers[j]) - cost(layers[i]) || i - j);
 }
