@@ -1,14 +1,15 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { FisherkitError, OptionError, ShapeError } from '@fisherkit/core';
-import type { LayerWeightViews, TrainableModel } from '@fisherkit/fisher';
+import type { TrainableModel } from '@fisherkit/fisher';
 import {
   arraysToTensors,
   createNonFiniteGuard,
   finiteFromSums,
+  fusedRewrite,
   layerSums,
-  sameSizes,
   tensorsToArrays,
   viewsOf,
+  type LayerUpdate,
   type NonFiniteGuard,
   type NonFiniteGuardOptions,
   type Optimizer, type OptimizerState, type StepContext } from '@fisherkit/preconditioner';
@@ -42,10 +43,7 @@ export type FirstOrderRule = (
  * layout, weight decay not yet added) and the current weights `w`, updates its buffers in place
  * and writes the new weights `next`. Must give the values of the tfjs rule up to float32 rounding.
  */
-export type FusedFirstOrderRule = (
-  t: number,
-  context: StepContext,
-) => (g: Float32Array, buffers: Record<string, Float32Array>, w: LayerWeightViews, next: LayerWeightViews) => void;
+export type FusedFirstOrderRule = (t: number, context: StepContext) => LayerUpdate;
 
 /**
  * Shared machinery of the first-order baselines: one gradient pass, coupled weight decay
@@ -108,32 +106,6 @@ export function firstOrderOptimizer(
     }
   };
 
-  /** The fused rule on in-place views; false (nothing changed) when a view is unavailable. */
-  const fusedRewrite = (
-    model: TrainableModel,
-    gradients: tf.Tensor2D[],
-    ok: boolean[],
-    update: ReturnType<FusedFirstOrderRule>,
-  ): boolean => {
-    const rewrite = model.beginWeightRewrite?.();
-    if (!rewrite) return false;
-    let written = ok.map(() => false);
-    try {
-      // Taken after the rewrite's allocations, which may move the wasm heap.
-      const g = viewsOf(gradients, 'read');
-      const b = Object.entries(buffers!).map(([k, ts]) => [k, viewsOf(ts, 'write')] as const);
-      if (!g || b.some(([, v]) => !v)) return false;
-      if (!sameSizes(rewrite.current, [g, ...b.map(([, v]) => v!)])) {
-        throw new ShapeError(`${name}: the model's weight views differ in size from its gradients`);
-      }
-      ok.forEach((good, l) => good && update(g[l], Object.fromEntries(b.map(([k, v]) => [k, v![l]])), rewrite.current[l], rewrite.next[l]));
-      written = ok;
-      return true;
-    } finally {
-      rewrite.commit(written);
-    }
-  };
-
   return {
     name,
     step(model: TrainableModel, x: tf.Tensor2D, y: tf.Tensor2D, context: StepContext): number {
@@ -154,7 +126,7 @@ export function firstOrderOptimizer(
           : finiteFromSums(gradients, tf.tidy(() => tf.stack(gradients.map((gr) => tf.sum(gr))).dataSync() as Float32Array));
         guard ??= createNonFiniteGuard(name, model.layers.map((l) => l.name), guardOptions);
         ok.forEach((good, l) => (good ? guard!.succeeded(l, 'gradient') : guard!.report(l, step, 'gradient')));
-        if (!(g && fusedRewrite(model, gradients, ok, fusedStep!(t, context)))) {
+        if (!(g && fusedRewrite(model, gradients, buffers!, ok, name, fusedStep!(t, context)))) {
           weights = weightDecay > 0 ? model.getWeights() : [];
           tfjsStep(model, gradients, weights, ok, t, context);
         }

@@ -191,12 +191,11 @@ export class DenseStackModel implements TrainableModel {
   beginWeightRewrite(): WeightRewrite | null {
     this.assertAlive();
     const tensors = this.params.map((p) => ({ kernel: emptyFloat32(p.kernel.shape), bias: emptyFloat32(p.bias.shape) }));
-    const view = (t: tf.Tensor, mode: 'read' | 'write') => float32View(t, mode);
     const current: LayerWeightViews[] = [];
     const next: LayerWeightViews[] = [];
     for (let l = 0; l < this.params.length; l++) {
-      const c = { kernel: view(this.params[l].kernel, 'read'), bias: view(this.params[l].bias, 'read') };
-      const n = { kernel: view(tensors[l].kernel, 'write'), bias: view(tensors[l].bias, 'write') };
+      const c = { kernel: float32View(this.params[l].kernel, 'read'), bias: float32View(this.params[l].bias, 'read') };
+      const n = { kernel: float32View(tensors[l].kernel, 'write'), bias: float32View(tensors[l].bias, 'write') };
       if (!c.kernel || !c.bias || !n.kernel || !n.bias) {
         tensors.forEach((t) => tf.dispose([t.kernel, t.bias]));
         return null;

@@ -1,6 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import { float32View, fusedMomentum, fusedSumAndDot, type MomentumKernelCoefficients } from '@fisherkit/core';
-import type { LayerWeightViews } from '@fisherkit/fisher';
+import { float32View, fusedMomentum, fusedSumAndDot, ShapeError, type MomentumKernelCoefficients } from '@fisherkit/core';
+import type { LayerWeightViews, TrainableModel } from '@fisherkit/fisher';
 
 /**
  * In-place views of tensors (see `float32View`), or null when any one cannot be viewed (another
@@ -56,6 +56,48 @@ export function momentumUpdate(d: Float32Array, v: Float32Array, w: LayerWeightV
   const k = w.kernel.length;
   fusedMomentum(d.subarray(0, k), v.subarray(0, k), w.kernel, next.kernel, c);
   fusedMomentum(d.subarray(k), v.subarray(k), w.bias, next.bias, c);
+}
+
+/** One layer's fused update (see {@link fusedRewrite}): reads `direction` and `w`, updates `buffers` in place, writes `next`. */
+export type LayerUpdate = (direction: Float32Array, buffers: Record<string, Float32Array>, w: LayerWeightViews, next: LayerWeightViews) => void;
+
+/**
+ * A fused optimiser update through `model.beginWeightRewrite`: after the rewrite's allocations
+ * (which may move the wasm heap) it takes read views of `directions` and write views of every
+ * buffer, runs `update` for every layer with `apply[l]` and commits exactly those layers. Returns
+ * false, with nothing changed, when the model or any tensor offers no view; the caller then takes
+ * its tfjs path.
+ *
+ * @throws ShapeError (naming `what`) when the model's weight views differ in size from the operands.
+ * @example
+ * ```ts
+ * const done = fusedRewrite(model, grads, { velocity }, ok, 'sgd', (g, b, w, next) => momentumUpdate(g, b.velocity, w, next, c));
+ * ```
+ */
+export function fusedRewrite(
+  model: TrainableModel,
+  directions: readonly tf.Tensor[],
+  buffers: Record<string, readonly tf.Tensor[]>,
+  apply: readonly boolean[],
+  what: string,
+  update: LayerUpdate,
+): boolean {
+  const rewrite = model.beginWeightRewrite?.();
+  if (!rewrite) return false;
+  let written: readonly boolean[] = apply.map(() => false);
+  try {
+    const d = viewsOf(directions, 'read');
+    const b = Object.entries(buffers).map(([k, ts]) => [k, viewsOf(ts, 'write')] as const);
+    if (!d || b.some(([, v]) => !v)) return false;
+    if (!sameSizes(rewrite.current, [d, ...b.map(([, v]) => v!)])) {
+      throw new ShapeError(`${what}: the model's weight views differ in size from its gradients`);
+    }
+    apply.forEach((ok, l) => ok && update(d[l], Object.fromEntries(b.map(([k, v]) => [k, v![l]])), rewrite.current[l], rewrite.next[l]));
+    written = apply;
+    return true;
+  } finally {
+    rewrite.commit(written);
+  }
 }
 
 /**

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ConvergenceError, createRng, FisherkitError, type MomentumKernelCoefficients, NonFiniteError, NotPositiveDefiniteError, OptionError, ShapeError, type RngState } from '@fisherkit/core';
-import type { CaptureOptions, LayerSpec, TrainableModel, WeightRewrite } from '@fisherkit/fisher';
+import type { CaptureOptions, LayerSpec, TrainableModel } from '@fisherkit/fisher';
 import { assertBlock, assertPlugin } from './assert-plugin.js';
 import type { ApproximationPlugin, BlockState, CurvatureBlock, Optimizer, OptimizerState, StepContext } from './contract.js';
 import { plainBlockState } from './block-state.js';
@@ -8,7 +8,7 @@ import { resolveNaturalGradientOptions, type NaturalGradientOptions } from './na
 import { evaluateSchedule } from './option-checks.js';
 import { arraysToTensors, tensorsToArrays } from './tensor-state.js';
 import { finiteFromSums } from './finite-probe.js';
-import { layerSums, momentumUpdate, sameSizes, viewsOf } from './fused-update.js';
+import { fusedRewrite, layerSums, momentumUpdate, viewsOf } from './fused-update.js';
 import { allFinite, createNonFiniteGuard, type NonFiniteGuard, type NumericalTroubleCause } from './non-finite-guard.js';
 
 /** The plain-data state of a {@link naturalGradient} optimiser (see `getState`). */
@@ -217,7 +217,6 @@ export function naturalGradient<O extends object>(
         // A layer whose block has no inverse yet (its first refresh failed) is not updated.
         const usable = bs.map((b, l) => !b || hasInverse[l]);
         const pre = tf.tidy(() => bs.map((b, l) => (b && usable[l] ? b.precondition(grads[l]) : grads[l])));
-        let rewrite: WeightRewrite | null = null;
         try {
           // Fused: one Float64 read pass for the sums, one pass writing momentum and new weights.
           // Otherwise tfjs ops and one download of every Σ g (finiteness probe) and |⟨DW, Δ⟩|.
@@ -240,21 +239,14 @@ export function naturalGradient<O extends object>(
           const nu = opts.klClip === null || total <= 0 ? 1 : Math.min(1, Math.sqrt(opts.klClip / (eta * eta * total)));
           lastNu = nu;
           const coefficients = { scale: nu, weightDecay: opts.weightDecay, momentum: opts.momentum, nesterov: opts.nesterov, learningRate: eta };
-          // Views are taken after the rewrite's allocations (and after the guard's warnings, user code).
-          rewrite = fused ? model.beginWeightRewrite!() : null;
-          const dv = rewrite && viewsOf(pre, 'read');
-          const mv = rewrite && viewsOf(momentum!, 'write');
-          if (rewrite && dv && mv) {
-            const r = rewrite;
-            if (!sameSizes(r.current, [dv, mv])) throw new ShapeError(`naturalGradient(${plugin.id}): the model's weight views differ in size from its gradients`);
-            apply.forEach((ok, l) => ok && momentumUpdate(dv[l], mv[l], r.current[l], r.next[l], coefficients));
-            rewrite = null;
-            r.commit(apply);
-          } else {
-            momentum = tensorMomentumUpdate(model, pre, momentum!, apply, coefficients);
-          }
+          // The fused pass takes its views after the guard's warnings (user code, which may allocate).
+          const updated =
+            fused &&
+            fusedRewrite(model, pre, { momentum: momentum! }, apply, `naturalGradient(${plugin.id})`, (dl, b, w, next) =>
+              momentumUpdate(dl, b.momentum, w, next, coefficients),
+            );
+          if (!updated) momentum = tensorMomentumUpdate(model, pre, momentum!, apply, coefficients);
         } finally {
-          rewrite?.commit(bs.map(() => false));
           pre.forEach((d, l) => d !== grads[l] && d.dispose());
         }
       } finally {
