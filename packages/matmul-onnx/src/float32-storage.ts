@@ -1,4 +1,5 @@
 import { util, type TensorInfo } from '@tensorflow/tfjs-core';
+import { backendFloat32View } from '@fisherkit/core';
 
 /** The backends whose `BatchMatMul` kernel {@link installOnnxMatMul} can replace. */
 export type SupportedBackend = 'wasm' | 'cpu';
@@ -30,15 +31,12 @@ export interface Float32Storage {
 
 /** The parts of tfjs-backend-wasm's `BackendWasm` this package uses. */
 interface WasmBackendLike {
-  dataIdMap: { get(dataId: object): { memoryOffset: number | null } | undefined };
-  wasm: { HEAPU8: Uint8Array };
   makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
   disposeData(dataId: object): boolean;
 }
 
 /** The parts of tfjs-backend-cpu's `MathBackendCPU` this package uses. */
 interface CpuBackendLike {
-  data: { get(dataId: object): { values?: unknown } | undefined };
   makeTensorInfo(shape: number[], dtype: 'float32', values: Float32Array): TensorInfo;
   disposeData(dataId: object): boolean;
 }
@@ -52,10 +50,7 @@ interface CpuBackendLike {
  * @example `wasmStorage.operands(backend, a, b, [4, 6]).out.fill(0)`
  */
 export const wasmStorage: Float32Storage = {
-  readable(backend, a, b) {
-    const map = (backend as WasmBackendLike).dataIdMap;
-    return map.get(a.dataId)?.memoryOffset != null && map.get(b.dataId)?.memoryOffset != null;
-  },
+  readable: viewable,
   operands(backend, a, b, outShape) {
     const result = this.allocate(backend, outShape);
     return {
@@ -69,10 +64,7 @@ export const wasmStorage: Float32Storage = {
   allocate(backend, shape) {
     return (backend as WasmBackendLike).makeOutput(shape, 'float32');
   },
-  view(backend, t) {
-    const wasm = backend as WasmBackendLike;
-    return new Float32Array(wasm.wasm.HEAPU8.buffer, wasm.dataIdMap.get(t.dataId)!.memoryOffset!, util.sizeFromShape(t.shape));
-  },
+  view: (backend, t) => backendFloat32View(backend, t)!,
   release(backend, t) {
     (backend as WasmBackendLike).disposeData(t.dataId);
   },
@@ -85,14 +77,7 @@ export const wasmStorage: Float32Storage = {
  * @example `cpuStorage.operands(backend, a, b, [4, 6]).result()`
  */
 export const cpuStorage: Float32Storage = {
-  readable(backend, a, b) {
-    const data = (backend as CpuBackendLike).data;
-    const ok = (t: TensorInfo) => {
-      const values = data.get(t.dataId)?.values;
-      return values instanceof Float32Array && values.length === util.sizeFromShape(t.shape);
-    };
-    return ok(a) && ok(b);
-  },
+  readable: viewable,
   operands(backend, a, b, outShape) {
     const out = new Float32Array(util.sizeFromShape(outShape));
     return {
@@ -106,13 +91,16 @@ export const cpuStorage: Float32Storage = {
   allocate(backend, shape) {
     return (backend as CpuBackendLike).makeTensorInfo(shape, 'float32', new Float32Array(util.sizeFromShape(shape)));
   },
-  view(backend, t) {
-    return (backend as CpuBackendLike).data.get(t.dataId)!.values as Float32Array;
-  },
+  view: (backend, t) => backendFloat32View(backend, t)!,
   release(backend, t) {
     (backend as CpuBackendLike).disposeData(t.dataId);
   },
 };
+
+/** Whether both operands hold float32 data their backend lets us view in place (core's `backendFloat32View`). */
+function viewable(backend: unknown, a: TensorInfo, b: TensorInfo): boolean {
+  return backendFloat32View(backend, a) !== null && backendFloat32View(backend, b) !== null;
+}
 
 /** The storage of a supported backend. */
 export function float32Storage(backendName: SupportedBackend): Float32Storage {

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, describe, expect, it } from 'vitest';
-import { emptyFloat32, float32View } from './float32-view.js';
+import { backendFloat32View, emptyFloat32, float32View } from './float32-view.js';
 import { selectBackend } from './select-backend.js';
 
 describe.each(['wasm', 'cpu'] as const)('float32View on %s', (name) => {
@@ -15,6 +15,8 @@ describe.each(['wasm', 'cpu'] as const)('float32View on %s', (name) => {
     expect(Array.from(view)).toEqual([1, 2, 3, 4, 5, 6]);
     view[4] = -7;
     expect(Array.from(t.dataSync())).toEqual([1, 2, 3, 4, -7, 6]);
+    expect(Array.from(backendFloat32View(tf.backend(), t)!)).toEqual([1, 2, 3, 4, -7, 6]); // what kernels see
+    expect(backendFloat32View({}, t)).toBeNull(); // a backend it does not know
     t.dispose();
   });
 

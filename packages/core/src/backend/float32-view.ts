@@ -39,12 +39,26 @@ export function float32View(t: tf.Tensor, mode: 'read' | 'write'): Float32Array 
   if (t.dtype !== 'float32') return null;
   const backend = ownerBackend(t);
   if (mode === 'write' && backend.refCount(t.dataId) !== 1) return null;
-  if (backend.wasm?.HEAPU8 && backend.dataIdMap) {
-    const offset = backend.dataIdMap.get(t.dataId)?.memoryOffset;
-    return offset == null ? null : new Float32Array(backend.wasm.HEAPU8.buffer, offset, t.size);
+  return backendFloat32View(backend, t);
+}
+
+/**
+ * The storage half of {@link float32View}, for kernels that hold a backend and a `TensorInfo`
+ * rather than a tensor: the float32 values of `info` where `backend` keeps them (the wasm heap at
+ * the tensor's offset, the cpu backend's value array), or null for another backend or a tensor
+ * without float32 data there. No ownership check and no disposal check: the caller knows both.
+ *
+ * @example `const a = backendFloat32View(args.backend, args.inputs.a)` // inside a kernel
+ */
+export function backendFloat32View(backend: unknown, info: tf.TensorInfo): Float32Array | null {
+  const b = backend as ViewableBackend;
+  const size = info.shape.reduce((p, q) => p * q, 1);
+  if (b.wasm?.HEAPU8 && b.dataIdMap) {
+    const offset = b.dataIdMap.get(info.dataId)?.memoryOffset;
+    return offset == null ? null : new Float32Array(b.wasm.HEAPU8.buffer, offset, size);
   }
-  const values = backend.data?.get(t.dataId)?.values;
-  return values instanceof Float32Array && values.length === t.size ? values : null;
+  const values = b.data?.get(info.dataId)?.values;
+  return values instanceof Float32Array && values.length === size ? values : null;
 }
 
 /** The backend that holds `t`'s data (a tensor stays on the backend it was made on). */
