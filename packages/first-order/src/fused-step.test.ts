@@ -4,17 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '@fisherkit/core';
 import { createDenseNetwork, type DenseNetwork, type TrainableModel } from '@fisherkit/fisher';
 import type { Optimizer } from '@fisherkit/preconditioner';
+import { countWeightRewrites, withoutWeightRewrite } from '@fisherkit/preconditioner/conformance';
 import { adam } from './adam.js';
 import { sgd } from './sgd.js';
 
 const net = (): DenseNetwork => createDenseNetwork({ sizes: [5, 4, 5], activations: ['tanh', 'sigmoid'], loss: 'bce', seed: 4 });
-
-/** The same model with fused rewrites refused, so the optimiser takes its tfjs path. */
-function withoutRewrite(model: DenseNetwork): TrainableModel {
-  const hidden = Object.create(model) as DenseNetwork;
-  hidden.beginWeightRewrite = () => null;
-  return hidden;
-}
 
 function flat(model: TrainableModel): number[] {
   const ws = model.getWeights();
@@ -40,13 +34,7 @@ describe.each(['cpu', 'wasm'] as const)('fused first-order steps on %s', (backen
   it.each(methods)('%s: the fused step matches the tfjs step and leaks nothing', (_name, make) => {
     const fused = net();
     const plain = net();
-    let rewrites = 0;
-    const original = fused.beginWeightRewrite.bind(fused);
-    fused.beginWeightRewrite = () => {
-      const r = original();
-      if (r) rewrites++;
-      return r;
-    };
+    const rewrites = countWeightRewrites(fused);
     const a = make();
     const b = make();
     const start = flat(fused);
@@ -54,11 +42,11 @@ describe.each(['cpu', 'wasm'] as const)('fused first-order steps on %s', (backen
     for (let t = 0; t < 6; t++) {
       if (t === 1) before = tf.memory().numTensors;
       const la = a.step(fused, x, x, { step: t, epoch: 0 });
-      const lb = b.step(withoutRewrite(plain), x, x, { step: t, epoch: 0 });
+      const lb = b.step(withoutWeightRewrite(plain), x, x, { step: t, epoch: 0 });
       expect(la).toBeCloseTo(lb, 5);
     }
     expect(tf.memory().numTensors).toBe(before);
-    expect(rewrites).toBe(6);
+    expect(rewrites()).toBe(6);
     const wf = flat(fused);
     const wp = flat(plain);
     const moved = Math.max(...wf.map((w, i) => Math.abs(w - start[i])));
@@ -90,9 +78,7 @@ describe.each(['cpu', 'wasm'] as const)('fused first-order steps on %s', (backen
     const a = sgd({ learningRate: 0.5, onWarning: () => {} });
     const b = sgd({ learningRate: 0.5, onWarning: () => {} });
     a.step(nanGrad(fused), x, x, { step: 0, epoch: 0 });
-    const hidden = nanGrad(plain);
-    (hidden as DenseNetwork).beginWeightRewrite = () => null;
-    b.step(hidden, x, x, { step: 0, epoch: 0 });
+    b.step(withoutWeightRewrite(nanGrad(plain)), x, x, { step: 0, epoch: 0 });
     const wf = flat(fused);
     const wp = flat(plain);
     const firstLayer = 5 * 4 + 4;

@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { matmulTransA, scale, selectBackend } from '@fisherkit/core';
-import { createDenseNetwork, type DenseNetwork, type TrainableModel } from '@fisherkit/fisher';
+import { createDenseNetwork, type DenseNetwork } from '@fisherkit/fisher';
+import { countWeightRewrites, withoutWeightRewrite } from './conformance/index.js';
 import type { ApproximationPlugin } from './contract.js';
 import { layerSums, momentumUpdate, viewsOf } from './fused-update.js';
 import { kroneckerBlock } from './kronecker-block.js';
@@ -23,13 +24,6 @@ const kfacLike: ApproximationPlugin<object> = {
 
 const net = (): DenseNetwork => createDenseNetwork({ sizes: [6, 5, 4, 6], activations: ['tanh', 'relu', 'sigmoid'], loss: 'bce', seed: 3 });
 
-/** The same model with fused rewrites refused, so the driver takes its tfjs path. */
-function withoutViews(model: DenseNetwork): TrainableModel {
-  const hidden = Object.create(model) as DenseNetwork;
-  hidden.beginWeightRewrite = () => null;
-  return hidden;
-}
-
 describe.each(['cpu', 'wasm'] as const)('fused in-place update on %s', (backend) => {
   let x: tf.Tensor2D;
   beforeAll(async () => {
@@ -41,13 +35,7 @@ describe.each(['cpu', 'wasm'] as const)('fused in-place update on %s', (backend)
   it.each([false, true])('natural gradient (nesterov %s): the fused step matches the tfjs step and leaks nothing', (nesterov) => {
     const fused = net();
     const plain = net();
-    let rewrites = 0;
-    const original = fused.beginWeightRewrite.bind(fused);
-    fused.beginWeightRewrite = () => {
-      const r = original();
-      if (r) rewrites++;
-      return r;
-    };
+    const rewrites = countWeightRewrites(fused);
     const options = { learningRate: 0.3, damping: 1e-2, tCov: 2, tInv: 3, momentum: 0.9, nesterov, weightDecay: 1e-2, klClip: 1e-3 };
     const a = naturalGradient(kfacLike, options);
     const b = naturalGradient(kfacLike, options);
@@ -56,10 +44,10 @@ describe.each(['cpu', 'wasm'] as const)('fused in-place update on %s', (backend)
     let before = 0;
     for (let t = 0; t < 8; t++) {
       if (t === 1) before = tf.memory().numTensors; // after the first step made the buffers and inverses
-      losses.push([a.step(fused, x, x, { step: t, epoch: 0 }), b.step(withoutViews(plain), x, x, { step: t, epoch: 0 })]);
+      losses.push([a.step(fused, x, x, { step: t, epoch: 0 }), b.step(withoutWeightRewrite(plain), x, x, { step: t, epoch: 0 })]);
     }
     expect(tf.memory().numTensors).toBe(before);
-    expect(rewrites).toBe(8);
+    expect(rewrites()).toBe(8);
     const wf = flatWeights(fused);
     const wp = flatWeights(plain);
     const moved = Math.max(...wf.map((w, i) => Math.abs(w - start[i])));

@@ -18,3 +18,4 @@ export { denseDampedMatrix, denseSolvePreconditioned, dampingTraceScale } from '
 export { capturedLayer, identityPlugin, lowRankData, syntheticLayerBatch, syntheticLayers, type ConformanceLayer } from './fixtures.js';
 export { relativeDifference } from './compare.js';
 export { throughJsonFile } from './checks/checkpoint.js';
+export { countWeightRewrites, withoutWeightRewrite } from './weight-rewrite-probes.js';
