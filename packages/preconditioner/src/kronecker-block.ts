@@ -179,38 +179,47 @@ export function kroneckerBlock(
     if (pending?.split) splitRefreshSettled();
     pending = null;
   };
-  const settle = (outcome: InverseJobOutcome): void => {
+  /**
+   * Installs the finished job in flight. On error the previous inverse stays, and the error is
+   * recorded (the asynchronous mode) or, with `rethrow` (a split refresh's `finishInverse`), thrown
+   * as the calling thread would have thrown it.
+   */
+  const settle = (outcome: InverseJobOutcome, rethrow = false): void => {
     const job = pending!;
     forgetPending();
     counters.inverseWorkerBusySeconds += outcome.busySeconds;
-    if (outcome.ok) {
-      try {
+    try {
+      if (outcome.ok) {
         install(outcome.factors); // refuses NaN/Infinity factors, keeping the previous inverse
         counters.inverseWorkerInstalls++;
-      } catch (e) {
-        recordWorkerError(e);
-      }
-    } else if (!outcome.workerFailed) {
-      recordWorkerError(outcome.error);
-    } else {
-      fallBack(outcome.error);
-      try {
+      } else if (!outcome.workerFailed) {
+        if (rethrow) {
+          counters.inverseWorkerErrors++;
+          workerError = outcome.error;
+        }
+        throw outcome.error;
+      } else {
+        fallBack(outcome.error);
         install(inverseFactors(job.terms, job.damping, twoTermOptions));
-      } catch (e) {
-        recordWorkerError(e);
       }
+    } catch (e) {
+      if (rethrow) throw e;
+      recordWorkerError(e);
     }
+  };
+  /** The outcome of the job in flight on `to`, waiting for it (a counted wait) if it is still running. */
+  const outcomeOf = (to: InverseWorkerChannel): InverseJobOutcome => {
+    const ready = to.poll();
+    if (ready) return ready;
+    const t0 = performance.now();
+    const outcome = to.wait();
+    counters.inverseWorkerWaits++;
+    counters.inverseWorkerWaitSeconds += (performance.now() - t0) / 1000;
+    return outcome;
   };
   /** Waits for the job in flight (if any) and installs it. */
   const drain = (): void => {
-    if (!pending || !channel) return;
-    const ready = channel.poll();
-    if (ready) return settle(ready);
-    const t0 = performance.now();
-    const outcome = channel.wait();
-    counters.inverseWorkerWaits++;
-    counters.inverseWorkerWaitSeconds += (performance.now() - t0) / 1000;
-    settle(outcome);
+    if (pending && channel) settle(outcomeOf(channel));
   };
   /** Installs the job in flight if it has finished; true if a job is still running. */
   const pollWorker = (): boolean => {
@@ -293,29 +302,7 @@ export function kroneckerBlock(
       counters.inverseUpdates++;
     },
     finishInverse() {
-      if (!pending?.split || !channel) return;
-      const job = pending;
-      const t0 = performance.now();
-      const ready = channel.poll();
-      const outcome = ready ?? channel.wait();
-      if (!ready) {
-        counters.inverseWorkerWaits++;
-        counters.inverseWorkerWaitSeconds += (performance.now() - t0) / 1000;
-      }
-      forgetPending();
-      counters.inverseWorkerBusySeconds += outcome.busySeconds;
-      // Throws what the calling thread would have thrown computing it (the previous inverse stays).
-      if (outcome.ok) {
-        install(outcome.factors);
-        counters.inverseWorkerInstalls++;
-      } else if (!outcome.workerFailed) {
-        counters.inverseWorkerErrors++;
-        workerError = outcome.error;
-        throw outcome.error;
-      } else {
-        fallBack(outcome.error);
-        install(inverseFactors(job.terms, job.damping, twoTermOptions));
-      }
+      if (pending?.split && channel) settle(outcomeOf(channel), true);
     },
     precondition(grad: tf.Tensor2D) {
       if (catchUp()) counters.inverseWorkerStaleSteps++;
